@@ -1,0 +1,28 @@
+@{
+    RootModule           = 'SocketTools.dll'
+    ModuleVersion        = '0.1.0'
+    CompatiblePSEditions = @('Core')
+    GUID                 = '6f0c1d2e-5b7a-4f3e-9a41-2c8d7e5b9f10'
+    Author               = 'SocketTools contributors'
+    CompanyName          = 'SocketTools'
+    Copyright            = '(c) SocketTools contributors. All rights reserved.'
+    Description          = 'Linux socket inspection as PowerShell objects: what ss, netstat and lsof -i show, from netlink sock_diag, with queues, timers, retransmits, uid, inode and owning processes.'
+    PowerShellVersion    = '7.4'
+    RequiredAssemblies   = @('SocketTools.Core.dll')
+    FormatsToProcess     = @('SocketTools.Format.ps1xml')
+    TypesToProcess       = @('SocketTools.Types.ps1xml')
+    CmdletsToExport      = @(
+        'Get-SocketStat'
+    )
+    FunctionsToExport    = @()
+    VariablesToExport    = @()
+    AliasesToExport      = @()
+    PrivateData          = @{
+        PSData = @{
+            Tags         = @('Linux', 'Network', 'Socket', 'ss', 'netstat', 'lsof', 'TCP', 'UDP', 'Netlink', 'PSEdition_Core')
+            LicenseUri   = ''
+            ProjectUri   = ''
+            ReleaseNotes = 'See CHANGELOG.md for the changes in each release.'
+        }
+    }
+}

@@ -1,0 +1,47 @@
+using SocketTools.Query;
+
+namespace SocketTools;
+
+/// <summary>A backend that enumerates sockets (netlink sock_diag, /proc/net, later other systems).</summary>
+public interface ISocketSource
+{
+    /// <summary>
+    /// Streams the sockets that match <paramref name="query"/> (process filters aside). A source may
+    /// return more than asked (the caller re-checks with <see cref="SocketQuery.Matches"/>), never less.
+    /// </summary>
+    IEnumerable<SocketInfo> Enumerate(SocketQuery query, QueryDiagnostics diagnostics, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// What a query noticed without failing: warnings for the user (written once each) and counts of
+/// what was skipped. Warnings are raised synchronously on the enumerating thread.
+/// </summary>
+public sealed class QueryDiagnostics
+{
+    private readonly HashSet<string> _warned = [];
+
+    /// <summary>Raised once per distinct warning text.</summary>
+    public event Action<string>? Warning;
+
+    /// <summary>Records are skipped because they could not be decoded.</summary>
+    public int SkippedRecords { get; internal set; }
+
+    /// <summary>/proc/&lt;pid&gt;/fd directories that could not be read (EACCES).</summary>
+    public int DeniedProcesses { get; internal set; }
+
+    /// <summary>The source that answered ("netlink" or "proc").</summary>
+    public string? SourceUsed { get; internal set; }
+
+    /// <summary>Every warning raised so far.</summary>
+    public List<string> Warnings { get; } = [];
+
+    /// <summary>Raises a warning unless the same text was raised before.</summary>
+    public void Warn(string message)
+    {
+        if (_warned.Add(message))
+        {
+            Warnings.Add(message);
+            Warning?.Invoke(message);
+        }
+    }
+}

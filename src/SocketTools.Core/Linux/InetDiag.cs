@@ -1,0 +1,197 @@
+using System.Buffers.Binary;
+using System.Net;
+using System.Text;
+
+namespace SocketTools.Linux;
+
+/// <summary>
+/// inet_diag (include/uapi/linux/inet_diag.h): building inet_diag_req_v2 requests and decoding
+/// inet_diag_msg replies with their attributes.
+/// </summary>
+internal static class InetDiag
+{
+    internal const byte IPPROTO_TCP = 6;
+    internal const byte IPPROTO_UDP = 17;
+    internal const byte IPPROTO_RAW = 255;
+
+    /// <summary>sizeof(struct inet_diag_req_v2).</summary>
+    internal const int RequestLength = 56;
+
+    /// <summary>sizeof(struct inet_diag_msg).</summary>
+    internal const int MessageLength = 72;
+
+    // enum { INET_DIAG_REQ_NONE, INET_DIAG_REQ_BYTECODE, ... }
+    internal const ushort INET_DIAG_REQ_BYTECODE = 1;
+
+    // enum { INET_DIAG_NONE, INET_DIAG_MEMINFO, INET_DIAG_INFO, ... }
+    internal const ushort INET_DIAG_MEMINFO = 1;
+    internal const ushort INET_DIAG_INFO = 2;
+    internal const ushort INET_DIAG_VEGASINFO = 3;
+    internal const ushort INET_DIAG_CONG = 4;
+    internal const ushort INET_DIAG_TOS = 5;
+    internal const ushort INET_DIAG_TCLASS = 6;
+    internal const ushort INET_DIAG_SKMEMINFO = 7;
+    internal const ushort INET_DIAG_SHUTDOWN = 8;
+    internal const ushort INET_DIAG_DCTCPINFO = 9;
+    internal const ushort INET_DIAG_PROTOCOL = 10;
+    internal const ushort INET_DIAG_SKV6ONLY = 11;
+    internal const ushort INET_DIAG_MARK = 15;
+    internal const ushort INET_DIAG_BBRINFO = 16;
+    internal const ushort INET_DIAG_CLASS_ID = 17;
+    internal const ushort INET_DIAG_CGROUP_ID = 21;
+
+    /// <summary>The idiag_ext bit that asks for attribute <paramref name="attribute"/>.</summary>
+    internal static byte ExtBit(ushort attribute) => (byte)(1 << (attribute - 1));
+
+    /// <summary>
+    /// Writes a complete SOCK_DIAG_BY_FAMILY dump request (netlink header, inet_diag_req_v2, and the
+    /// bytecode attribute when given) into <paramref name="destination"/>; returns its length.
+    /// </summary>
+    internal static int BuildRequest(Span<byte> destination, byte family, byte protocol, byte ext, uint states,
+        ReadOnlySpan<byte> bytecode, byte rawProtocol = 0)
+    {
+        int length = NetlinkSocket.HeaderLength + RequestLength;
+        int attrLength = bytecode.IsEmpty ? 0 : 4 + bytecode.Length;
+        int total = length + NetlinkSocket.Align4(attrLength);
+        var span = destination[..total];
+        span.Clear();
+        BinaryPrimitives.WriteUInt32LittleEndian(span, (uint)total);
+        BinaryPrimitives.WriteUInt16LittleEndian(span[4..], NetlinkSocket.SOCK_DIAG_BY_FAMILY);
+        BinaryPrimitives.WriteUInt16LittleEndian(span[6..], NetlinkSocket.NLM_F_REQUEST | NetlinkSocket.NLM_F_DUMP);
+        var req = span[NetlinkSocket.HeaderLength..];
+        req[0] = family;
+        req[1] = protocol;
+        req[2] = ext;
+        req[3] = rawProtocol;   // the pad byte: sdiag_raw_protocol for raw_diag
+        BinaryPrimitives.WriteUInt32LittleEndian(req[4..], states);
+        if (attrLength > 0)
+        {
+            var attr = span[length..];
+            BinaryPrimitives.WriteUInt16LittleEndian(attr, (ushort)attrLength);
+            BinaryPrimitives.WriteUInt16LittleEndian(attr[2..], INET_DIAG_REQ_BYTECODE);
+            bytecode.CopyTo(attr[4..]);
+        }
+
+        return total;
+    }
+
+    /// <summary>Decodes one inet_diag_msg with its attributes.</summary>
+    internal static SocketInfo Parse(ReadOnlySpan<byte> msg, SocketProtocol protocol, InterfaceNames? names)
+    {
+        if (msg.Length < MessageLength)
+        {
+            throw new NetlinkException($"inet_diag_msg is {msg.Length} bytes; at least {MessageLength} expected.");
+        }
+
+        byte family = msg[0];
+        if (family != Native.Libc.AF_INET && family != Native.Libc.AF_INET6)
+        {
+            throw new NetlinkException($"inet_diag_msg has address family {family}; AF_INET or AF_INET6 expected.");
+        }
+
+        bool v6 = family == Native.Libc.AF_INET6;
+        var state = (SocketState)msg[1];
+        byte timer = msg[2];
+        int localPort = BinaryPrimitives.ReadUInt16BigEndian(msg[4..]);
+        int remotePort = BinaryPrimitives.ReadUInt16BigEndian(msg[6..]);
+        var local = Address(msg.Slice(8, 16), v6);
+        var remote = Address(msg.Slice(24, 16), v6);
+        int ifindex = (int)BinaryPrimitives.ReadUInt32LittleEndian(msg[40..]);
+        ulong cookie = BinaryPrimitives.ReadUInt32LittleEndian(msg[44..])
+            | ((ulong)BinaryPrimitives.ReadUInt32LittleEndian(msg[48..]) << 32);
+        uint expires = BinaryPrimitives.ReadUInt32LittleEndian(msg[52..]);
+        uint rqueue = BinaryPrimitives.ReadUInt32LittleEndian(msg[56..]);
+        uint wqueue = BinaryPrimitives.ReadUInt32LittleEndian(msg[60..]);
+        uint uid = BinaryPrimitives.ReadUInt32LittleEndian(msg[64..]);
+        uint inode = BinaryPrimitives.ReadUInt32LittleEndian(msg[68..]);
+
+        bool? v6only = null;
+        ShutdownState? shutdown = null;
+        uint? mark = null;
+        ulong? cgroup = null;
+        string? congestion = null;
+
+        var attrs = msg[MessageLength..];
+        while (attrs.Length >= 4)
+        {
+            int len = BinaryPrimitives.ReadUInt16LittleEndian(attrs);
+            ushort type = (ushort)(BinaryPrimitives.ReadUInt16LittleEndian(attrs[2..]) & 0x3fff);
+            if (len < 4 || len > attrs.Length)
+            {
+                throw new NetlinkException($"inet_diag attribute {type} claims {len} bytes; {attrs.Length} remain.");
+            }
+
+            var payload = attrs[4..len];
+            switch (type)
+            {
+                case INET_DIAG_SKV6ONLY when payload.Length >= 1:
+                    v6only = payload[0] != 0;
+                    break;
+                case INET_DIAG_SHUTDOWN when payload.Length >= 1:
+                    shutdown = (ShutdownState)(payload[0] & 3);
+                    break;
+                case INET_DIAG_MARK when payload.Length >= 4:
+                    mark = BinaryPrimitives.ReadUInt32LittleEndian(payload);
+                    break;
+                case INET_DIAG_CGROUP_ID when payload.Length >= 8:
+                    cgroup = BinaryPrimitives.ReadUInt64LittleEndian(payload);
+                    break;
+                case INET_DIAG_CONG:
+                    int end = payload.IndexOf((byte)0);
+                    congestion = Encoding.ASCII.GetString(end < 0 ? payload : payload[..end]);
+                    break;
+            }
+
+            int step = NetlinkSocket.Align4(len);
+            attrs = step >= attrs.Length ? default : attrs[step..];
+        }
+
+        var kind = timer <= 4 ? (TimerKind)timer : TimerKind.On;
+        bool tcp = protocol == SocketProtocol.Tcp;
+        return new SocketInfo
+        {
+            Protocol = protocol,
+            Family = v6 ? SocketFamily.IPv6 : SocketFamily.IPv4,
+            Type = protocol switch
+            {
+                SocketProtocol.Tcp => SocketKind.Stream,
+                SocketProtocol.Udp => SocketKind.Datagram,
+                _ => SocketKind.Raw,
+            },
+            State = state == SocketState.NewSynReceived ? SocketState.SynReceived : state,
+            LocalAddress = local,
+            LocalPort = localPort,
+            RemoteAddress = remote,
+            RemotePort = remotePort,
+            RecvQ = rqueue,
+            SendQ = wqueue,
+            InterfaceIndex = ifindex,
+            Interface = names?.NameOf(ifindex),
+            TimerKind = tcp ? kind : TimerKind.Off,
+            Timer = tcp && kind != TimerKind.Off ? TimeSpan.FromMilliseconds(expires) : TimeSpan.Zero,
+            Retransmits = tcp && kind != TimerKind.Off ? msg[3] : 0,
+            Uid = uid,
+            Inode = inode,
+            Cookie = cookie,
+            CgroupId = cgroup,
+            V6Only = v6 ? v6only : null,
+            Shutdown = shutdown,
+            Mark = mark,
+            Tcp = congestion is null ? null : new TcpDetails { CongestionAlgorithm = congestion },
+        };
+    }
+
+    private static readonly IPAddress V4Any = IPAddress.Any;
+    private static readonly IPAddress V6Any = IPAddress.IPv6Any;
+
+    private static IPAddress Address(ReadOnlySpan<byte> bytes, bool v6)
+    {
+        if (!v6)
+        {
+            uint raw = BinaryPrimitives.ReadUInt32LittleEndian(bytes);
+            return raw == 0 ? V4Any : new IPAddress(raw);
+        }
+
+        return bytes.IndexOfAnyExcept((byte)0) < 0 ? V6Any : new IPAddress(bytes[..16]);
+    }
+}

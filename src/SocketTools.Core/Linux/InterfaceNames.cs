@@ -1,0 +1,68 @@
+using System.Runtime.InteropServices;
+using System.Text;
+using SocketTools.Native;
+
+namespace SocketTools.Linux;
+
+/// <summary>Maps interface indexes to names (SIOCGIFNAME) in one network namespace, cached per query.</summary>
+internal sealed unsafe class InterfaceNames : IDisposable
+{
+    private const uint SIOCGIFNAME = 0x8910;
+    private readonly Dictionary<int, string?> _cache = [];
+    private int _fd;
+
+    private InterfaceNames(int fd) => _fd = fd;
+
+    /// <summary>Opens a resolver for <paramref name="netns"/> (the caller's own namespace when null).</summary>
+    public static InterfaceNames Open(string? netns) => NetworkNamespace.Run(netns,
+        () => new InterfaceNames(Libc.Socket(Libc.AF_INET, Libc.SOCK_DGRAM | Libc.SOCK_CLOEXEC, 0)));
+
+    /// <summary>The name of interface <paramref name="index"/>, or null for 0 or a vanished interface.</summary>
+    public string? NameOf(int index)
+    {
+        if (index <= 0)
+        {
+            return null;
+        }
+
+        if (_cache.TryGetValue(index, out string? name))
+        {
+            return name;
+        }
+
+        name = Lookup(index);
+        _cache[index] = name;
+        return name;
+    }
+
+    private string? Lookup(int index)
+    {
+        if (_fd < 0)
+        {
+            return null;
+        }
+
+        // struct ifreq: char ifr_name[16]; union { int ifr_ifindex; ... } (24 bytes).
+        byte* ifreq = stackalloc byte[40];
+        new Span<byte>(ifreq, 40).Clear();
+        *(int*)(ifreq + 16) = index;
+        if (Libc.Ioctl(_fd, SIOCGIFNAME, ifreq) != 0)
+        {
+            _ = Marshal.GetLastPInvokeError();
+            return null;
+        }
+
+        var bytes = new ReadOnlySpan<byte>(ifreq, 16);
+        int end = bytes.IndexOf((byte)0);
+        return Encoding.ASCII.GetString(end < 0 ? bytes : bytes[..end]);
+    }
+
+    public void Dispose()
+    {
+        int fd = Interlocked.Exchange(ref _fd, -1);
+        if (fd >= 0)
+        {
+            Libc.Close(fd);
+        }
+    }
+}

@@ -1,0 +1,99 @@
+using System.Net;
+
+namespace SocketTools;
+
+/// <summary>
+/// One socket as the kernel reports it: typed raw values only; display text is made by
+/// <see cref="Text.SsText"/> in the format views.
+/// </summary>
+public sealed class SocketInfo
+{
+    private static readonly SocketOwner[] NoOwners = [];
+
+    /// <summary>Transport protocol.</summary>
+    public SocketProtocol Protocol { get; init; }
+
+    /// <summary>Address family.</summary>
+    public SocketFamily Family { get; init; }
+
+    /// <summary>Socket type (stream, datagram, …).</summary>
+    public SocketKind Type { get; init; }
+
+    /// <summary>State, with the kernel's meaning.</summary>
+    public SocketState State { get; init; }
+
+    /// <summary>Local IP address (null for non-IP sockets).</summary>
+    public IPAddress? LocalAddress { get; init; }
+
+    /// <summary>Local port (0 when unbound).</summary>
+    public int LocalPort { get; init; }
+
+    /// <summary>Remote IP address (null for non-IP sockets).</summary>
+    public IPAddress? RemoteAddress { get; init; }
+
+    /// <summary>Remote port (0 when not connected).</summary>
+    public int RemotePort { get; init; }
+
+    /// <summary>Bytes in the receive queue; for a listener, the accept queue length.</summary>
+    public long RecvQ { get; init; }
+
+    /// <summary>Bytes in the send queue (not yet acknowledged); for a listener, the backlog.</summary>
+    public long SendQ { get; init; }
+
+    /// <summary>The bound or scope device by name (ss prints it after %), or null.</summary>
+    public string? Interface { get; init; }
+
+    /// <summary>The bound or scope device's index, 0 when none.</summary>
+    public int InterfaceIndex { get; init; }
+
+    /// <summary>Which timer is pending.</summary>
+    public TimerKind TimerKind { get; init; }
+
+    /// <summary>Time until the pending timer fires.</summary>
+    public TimeSpan Timer { get; init; }
+
+    /// <summary>Retransmissions (or keepalive/zero-window probes) counted by the pending timer.</summary>
+    public int Retransmits { get; init; }
+
+    /// <summary>The owning user id.</summary>
+    public uint Uid { get; init; }
+
+    /// <summary>The socket's inode (0 for TIME-WAIT and request sockets).</summary>
+    public ulong Inode { get; init; }
+
+    /// <summary>The kernel's socket cookie (ss -e prints it as sk:hex); stable for the socket's life.</summary>
+    public ulong Cookie { get; init; }
+
+    /// <summary>The cgroup v2 id of the socket, when the kernel reports it.</summary>
+    public ulong? CgroupId { get; init; }
+
+    /// <summary>IPV6_V6ONLY for IPv6 sockets; null for IPv4 and where the kernel does not say.</summary>
+    public bool? V6Only { get; init; }
+
+    /// <summary>Which directions are shut down, when the kernel reports it.</summary>
+    public ShutdownState? Shutdown { get; init; }
+
+    /// <summary>SO_MARK, when the kernel reports it (needs CAP_NET_ADMIN).</summary>
+    public uint? Mark { get; init; }
+
+    /// <summary>Path of a Unix socket (abstract names start with @), or null.</summary>
+    public string? Path { get; init; }
+
+    /// <summary>Inode of a Unix socket's peer, or null.</summary>
+    public ulong? PeerInode { get; init; }
+
+    /// <summary>The first owner's process id, when owners were asked for and found.</summary>
+    public int? OwningProcess { get; internal set; }
+
+    /// <summary>Every process file descriptor that refers to this socket (empty unless owners were asked for).</summary>
+    public SocketOwner[] Owners { get; internal set; } = NoOwners;
+
+    /// <summary>tcp_info details, when asked for with -Info.</summary>
+    public TcpDetails? Tcp { get; init; }
+
+    /// <summary>Socket memory (skmeminfo), when asked for with -Memory.</summary>
+    public SocketMemory? Memory { get; init; }
+
+    /// <inheritdoc />
+    public override string ToString() => Text.SsText.Line(this);
+}

@@ -1,0 +1,20 @@
+namespace SocketTools.Native;
+
+/// <summary>libc entry points; one call per file (Libc.*.cs).</summary>
+internal static unsafe partial class Libc
+{
+    internal const string Name = "libc";
+
+    internal const int AF_UNIX = 1;
+    internal const int AF_INET = 2;
+    internal const int AF_INET6 = 10;
+    internal const int AF_NETLINK = 16;
+    internal const int AF_PACKET = 17;
+
+    internal const int SOCK_STREAM = 1;
+    internal const int SOCK_DGRAM = 2;
+    internal const int SOCK_RAW = 3;
+    internal const int SOCK_CLOEXEC = 0x80000;
+
+    internal const int CLONE_NEWNET = 0x40000000;
+}

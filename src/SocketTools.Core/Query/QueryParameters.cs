@@ -1,0 +1,68 @@
+namespace SocketTools.Query;
+
+/// <summary>
+/// Cmdlet parameters as the user typed them. <see cref="ToQuery"/> validates and resolves them into
+/// a <see cref="SocketQuery"/>, so every decision is made here, in the core, not in a cmdlet. A bad
+/// value is an InvalidArgument <see cref="SocketToolsException"/> thrown before anything is read.
+/// </summary>
+public sealed class QueryParameters
+{
+    /// <summary>-Protocol; null or empty: TCP and UDP.</summary>
+    public SocketProtocol[]? Protocol { get; set; }
+
+    /// <summary>-Family; null or empty: IPv4 and IPv6.</summary>
+    public SocketFamily[]? Family { get; set; }
+
+    /// <summary>-State: names, ss spellings and groups; null or empty: all.</summary>
+    public string[]? State { get; set; }
+
+    /// <summary>-LocalPort: ports, ranges (8000-8100) and service names.</summary>
+    public string[]? LocalPort { get; set; }
+
+    /// <summary>-RemotePort: ports, ranges and service names.</summary>
+    public string[]? RemotePort { get; set; }
+
+    /// <summary>-LocalAddress: addresses or CIDR prefixes.</summary>
+    public string[]? LocalAddress { get; set; }
+
+    /// <summary>-RemoteAddress: addresses or CIDR prefixes.</summary>
+    public string[]? RemoteAddress { get; set; }
+
+    /// <summary>-NetworkNamespace: a name under /run/netns or a path.</summary>
+    public string? NetworkNamespace { get; set; }
+
+    /// <summary>Resolves the parameters into a query.</summary>
+    public SocketQuery ToQuery()
+    {
+        var query = SocketQuery.Default;
+        if (Protocol is { Length: > 0 })
+        {
+            query = query with { Protocols = Protocol.Distinct().ToArray() };
+        }
+
+        if (Family is { Length: > 0 })
+        {
+            query = query with { Families = Family.Distinct().ToArray() };
+        }
+
+        if (State is { Length: > 0 })
+        {
+            query = query with { States = StateSet.Parse(State) };
+        }
+
+        return query with
+        {
+            LocalPorts = Ports(LocalPort),
+            RemotePorts = Ports(RemotePort),
+            LocalAddresses = Prefixes(LocalAddress),
+            RemoteAddresses = Prefixes(RemoteAddress),
+            NetworkNamespace = string.IsNullOrWhiteSpace(NetworkNamespace) ? null : NetworkNamespace,
+        };
+    }
+
+    private static PortRange[] Ports(string[]? texts) =>
+        texts is null ? [] : texts.Select(t => PortRange.Parse(t)).ToArray();
+
+    private static IPPrefix[] Prefixes(string[]? texts) =>
+        texts is null ? [] : texts.Select(IPPrefix.Parse).ToArray();
+}

@@ -1,0 +1,164 @@
+namespace SocketTools.Query;
+
+/// <summary>Which backend answers a query.</summary>
+public enum SocketSourceKind
+{
+    /// <summary>netlink sock_diag, falling back to /proc/net with a warning when it is unavailable.</summary>
+    Auto,
+    /// <summary>netlink sock_diag only.</summary>
+    Netlink,
+    /// <summary>/proc/net only.</summary>
+    Proc,
+}
+
+/// <summary>
+/// What to enumerate: one immutable description built from cmdlet parameters. The source decides
+/// how much of it the kernel filters; <see cref="Matches"/> checks all of it in process.
+/// </summary>
+public sealed record SocketQuery
+{
+    /// <summary>The default: every TCP and UDP socket, IPv4 and IPv6, in every state.</summary>
+    public static SocketQuery Default { get; } = new();
+
+    /// <summary>Protocols to enumerate (default TCP and UDP).</summary>
+    public IReadOnlyList<SocketProtocol> Protocols { get; init; } = [SocketProtocol.Tcp, SocketProtocol.Udp];
+
+    /// <summary>Address families to enumerate (default IPv4 and IPv6; ignored for Unix, Packet and Netlink).</summary>
+    public IReadOnlyList<SocketFamily> Families { get; init; } = [SocketFamily.IPv4, SocketFamily.IPv6];
+
+    /// <summary>States to select (default all).</summary>
+    public StateSet States { get; init; } = StateSet.All;
+
+    /// <summary>Local ports: a socket matches when its local port is in any range (empty: any).</summary>
+    public IReadOnlyList<PortRange> LocalPorts { get; init; } = [];
+
+    /// <summary>Remote ports: a socket matches when its remote port is in any range (empty: any).</summary>
+    public IReadOnlyList<PortRange> RemotePorts { get; init; } = [];
+
+    /// <summary>Local address prefixes (empty: any).</summary>
+    public IReadOnlyList<IPPrefix> LocalAddresses { get; init; } = [];
+
+    /// <summary>Remote address prefixes (empty: any).</summary>
+    public IReadOnlyList<IPPrefix> RemoteAddresses { get; init; } = [];
+
+    /// <summary>Only sockets bound to (or scoped on) this interface name.</summary>
+    public string? Interface { get; init; }
+
+    /// <summary>An ss filter expression, checked in addition to everything else.</summary>
+    public FilterExpression? Filter { get; init; }
+
+    /// <summary>Only sockets owned by these process ids (empty: any). Implies owners.</summary>
+    public IReadOnlyList<int> ProcessIds { get; init; } = [];
+
+    /// <summary>Only sockets owned by processes with these names; wildcards * ? [] (empty: any). Implies owners.</summary>
+    public IReadOnlyList<string> ProcessNames { get; init; } = [];
+
+    /// <summary>Fill <see cref="SocketInfo.Owners"/> from /proc/&lt;pid&gt;/fd.</summary>
+    public bool IncludeProcess { get; init; }
+
+    /// <summary>Decode tcp_info into <see cref="SocketInfo.Tcp"/>.</summary>
+    public bool IncludeInfo { get; init; }
+
+    /// <summary>Decode skmeminfo into <see cref="SocketInfo.Memory"/>.</summary>
+    public bool IncludeMemory { get; init; }
+
+    /// <summary>The network namespace to look into: a name under /run/netns or a path; null for the caller's.</summary>
+    public string? NetworkNamespace { get; init; }
+
+    /// <summary>Which backend to use.</summary>
+    public SocketSourceKind Source { get; init; } = SocketSourceKind.Auto;
+
+    /// <summary>Whether owners must be looked up (asked for, or needed by a process filter).</summary>
+    public bool NeedsOwners => IncludeProcess || ProcessIds.Count > 0 || ProcessNames.Count > 0;
+
+    /// <summary>Whether the query asks for <paramref name="protocol"/>.</summary>
+    public bool Includes(SocketProtocol protocol) => Protocols.Contains(protocol);
+
+    /// <summary>Whether the query asks for <paramref name="family"/>.</summary>
+    public bool Includes(SocketFamily family) => Families.Contains(family);
+
+    /// <summary>Checks everything but the process filters against one socket.</summary>
+    public bool Matches(SocketInfo socket)
+    {
+        if (!Includes(socket.Protocol))
+        {
+            return false;
+        }
+
+        if (socket.Family is SocketFamily.IPv4 or SocketFamily.IPv6 && !Includes(socket.Family))
+        {
+            return false;
+        }
+
+        if (!States.Matches(socket.Protocol, socket.State))
+        {
+            return false;
+        }
+
+        if (LocalPorts.Count > 0 && !AnyContains(LocalPorts, socket.LocalPort))
+        {
+            return false;
+        }
+
+        if (RemotePorts.Count > 0 && !AnyContains(RemotePorts, socket.RemotePort))
+        {
+            return false;
+        }
+
+        if (LocalAddresses.Count > 0 && !AnyContains(LocalAddresses, socket))
+        {
+            return false;
+        }
+
+        if (RemoteAddresses.Count > 0 && !AnyContainsRemote(RemoteAddresses, socket))
+        {
+            return false;
+        }
+
+        if (Interface is not null && !string.Equals(Interface, socket.Interface, StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        return Filter is null || Filter.Matches(socket);
+    }
+
+    private static bool AnyContains(IReadOnlyList<PortRange> ranges, int port)
+    {
+        foreach (var range in ranges)
+        {
+            if (range.Contains(port))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool AnyContains(IReadOnlyList<IPPrefix> prefixes, SocketInfo socket)
+    {
+        foreach (var prefix in prefixes)
+        {
+            if (prefix.Contains(socket.LocalAddress))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool AnyContainsRemote(IReadOnlyList<IPPrefix> prefixes, SocketInfo socket)
+    {
+        foreach (var prefix in prefixes)
+        {
+            if (prefix.Contains(socket.RemoteAddress))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}

@@ -1,0 +1,178 @@
+using System.Globalization;
+using System.Text;
+
+namespace SocketTools.Text;
+
+/// <summary>
+/// ss's cell text, made from typed values. Format views call these with plain values (strings,
+/// numbers) so that deserialized objects from remoting format the same as live ones.
+/// </summary>
+public static class SsText
+{
+    private static readonly string[] StateNames =
+    [
+        "UNKNOWN", "ESTAB", "SYN-SENT", "SYN-RECV", "FIN-WAIT-1", "FIN-WAIT-2", "TIME-WAIT", "UNCONN",
+        "CLOSE-WAIT", "LAST-ACK", "LISTEN", "CLOSING", "SYN-RECV", "UNCONN",
+    ];
+
+    /// <summary>ss's state column: ESTAB, SYN-SENT, TIME-WAIT, UNCONN, LISTEN …</summary>
+    public static string State(SocketState state) =>
+        (int)state >= 0 && (int)state < StateNames.Length ? StateNames[(int)state] : "UNKNOWN";
+
+    /// <summary>ss's Netid column: tcp, udp, raw, u_str, u_dgr, u_seq, p_raw, p_dgr, nl.</summary>
+    public static string Netid(SocketProtocol protocol, SocketKind type) => protocol switch
+    {
+        SocketProtocol.Tcp => "tcp",
+        SocketProtocol.Udp => "udp",
+        SocketProtocol.Raw => "raw",
+        SocketProtocol.Unix => type switch
+        {
+            SocketKind.Datagram => "u_dgr",
+            SocketKind.SeqPacket => "u_seq",
+            _ => "u_str",
+        },
+        SocketProtocol.Packet => type == SocketKind.Datagram ? "p_dgr" : "p_raw",
+        SocketProtocol.Netlink => "nl",
+        _ => "???",
+    };
+
+    /// <summary>
+    /// An ss endpoint: 0.0.0.0:22, *:22 (a dual-stack :: socket), [::]:22 (v6only), [::1]:631,
+    /// [fe80::1]%eth0:22, 127.0.0.1%lo:81, [::ffff:127.0.0.1]:80; port 0 prints as *.
+    /// </summary>
+    public static string Endpoint(string? address, int port, bool? v6Only, string? interfaceName)
+    {
+        var sb = new StringBuilder(48);
+        AppendAddress(sb, address, v6Only);
+        if (!string.IsNullOrEmpty(interfaceName))
+        {
+            sb.Append('%').Append(interfaceName);
+        }
+
+        sb.Append(':');
+        if (port == 0)
+        {
+            sb.Append('*');
+        }
+        else
+        {
+            sb.Append(port.ToString(CultureInfo.InvariantCulture));
+        }
+
+        return sb.ToString();
+    }
+
+    private static void AppendAddress(StringBuilder sb, string? address, bool? v6Only)
+    {
+        if (string.IsNullOrEmpty(address))
+        {
+            sb.Append('*');
+            return;
+        }
+
+        if (address.Contains(':'))
+        {
+            if (address == "::" && v6Only != true)
+            {
+                sb.Append('*');
+                return;
+            }
+
+            sb.Append('[').Append(address).Append(']');
+            return;
+        }
+
+        sb.Append(address);
+    }
+
+    /// <summary>The local endpoint of an IP socket, as ss prints it (with %interface).</summary>
+    public static string Local(SocketInfo socket) =>
+        Endpoint(socket.LocalAddress?.ToString(), socket.LocalPort, socket.V6Only, socket.Interface);
+
+    /// <summary>The peer endpoint of an IP socket, as ss prints it.</summary>
+    public static string Peer(SocketInfo socket) =>
+        Endpoint(socket.RemoteAddress?.ToString(), socket.RemotePort, socket.V6Only, null);
+
+    /// <summary>
+    /// ss's expiry text for a timer: 9min55sec, 55sec, 9.501sec, 476ms (modern iproute2; 6.1 prints
+    /// 9.501ms for 9.501 s, which is wrong).
+    /// </summary>
+    public static string Expiry(TimeSpan remaining)
+    {
+        long total = (long)Math.Max(0, remaining.TotalMilliseconds);
+        long secs = total / 1000;
+        long minutes = secs / 60;
+        secs %= 60;
+        long msecs = total % 1000;
+        var sb = new StringBuilder(16);
+        if (minutes > 0)
+        {
+            msecs = 0;
+            sb.Append(minutes.ToString(CultureInfo.InvariantCulture)).Append("min");
+            if (minutes > 9)
+            {
+                secs = 0;
+            }
+        }
+
+        if (secs > 0)
+        {
+            if (secs > 9)
+            {
+                msecs = 0;
+            }
+
+            sb.Append(secs.ToString(CultureInfo.InvariantCulture));
+            if (msecs > 0)
+            {
+                sb.Append('.').Append(msecs.ToString("000", CultureInfo.InvariantCulture));
+            }
+
+            sb.Append("sec");
+            return sb.ToString();
+        }
+
+        if (msecs > 0)
+        {
+            sb.Append(msecs.ToString(CultureInfo.InvariantCulture)).Append("ms");
+        }
+
+        return sb.Length == 0 ? "0ms" : sb.ToString();
+    }
+
+    /// <summary>ss's timer name: off, on, keepalive, timewait, persist.</summary>
+    public static string TimerName(TimerKind kind) => kind switch
+    {
+        TimerKind.Off => "off",
+        TimerKind.On => "on",
+        TimerKind.Keepalive => "keepalive",
+        TimerKind.TimeWait => "timewait",
+        TimerKind.Persist => "persist",
+        _ => "unknown",
+    };
+
+    /// <summary>ss -o's timer cell, timer:(timewait,59sec,0); empty when no timer is pending.</summary>
+    public static string Timer(TimerKind kind, TimeSpan remaining, int retransmits) =>
+        kind == TimerKind.Off ? string.Empty
+            : $"timer:({TimerName(kind)},{Expiry(remaining)},{retransmits.ToString(CultureInfo.InvariantCulture)})";
+
+    /// <summary>One owner as ss -p prints it: ("sshd",pid=1039,fd=3).</summary>
+    public static string Owner(string processName, int processId, int fd) =>
+        string.Create(CultureInfo.InvariantCulture, $"(\"{processName}\",pid={processId},fd={fd})");
+
+    /// <summary>ss -p's process cell: users:(("sshd",pid=1039,fd=3),…); empty with no owners.</summary>
+    public static string Users(IEnumerable<SocketOwner>? owners)
+    {
+        if (owners is null)
+        {
+            return string.Empty;
+        }
+
+        var parts = owners.Select(o => Owner(o.ProcessName, o.ProcessId, o.Fd)).ToList();
+        return parts.Count == 0 ? string.Empty : "users:(" + string.Join(",", parts) + ")";
+    }
+
+    /// <summary>An ss -tan style line (Netid State Recv-Q Send-Q Local Peer), for ToString and logs.</summary>
+    public static string Line(SocketInfo socket) => string.Create(CultureInfo.InvariantCulture,
+        $"{Netid(socket.Protocol, socket.Type)} {State(socket.State)} {socket.RecvQ} {socket.SendQ} {Local(socket)} {Peer(socket)}");
+}
