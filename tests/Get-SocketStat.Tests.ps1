@@ -1,0 +1,84 @@
+#Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.0.0' }
+# Run as root (ip netns): ./build.ps1 -Task Test. Every socket lives in a namespace this file creates and deletes.
+
+BeforeAll {
+    Import-Module (Join-Path $PSScriptRoot '..' 'output' 'SocketTools') -Force
+    $script:ns = 'stt-pester-' + [guid]::NewGuid().ToString('N').Substring(0, 8)
+    & ip netns add $script:ns
+    & ip -n $script:ns link set lo up
+
+    # Three TIME-WAIT sockets about a second apart, so their timers differ.
+    $python = @'
+import socket, time
+server = socket.socket()
+server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+server.bind(("127.0.0.1", 7100))
+server.listen(8)
+for i in range(3):
+    client = socket.socket()
+    client.connect(("127.0.0.1", 7100))
+    accepted, _ = server.accept()
+    client.close()
+    time.sleep(0.05)
+    accepted.close()
+    time.sleep(1.1)
+'@
+    & ip netns exec $script:ns python3 -c $python
+}
+
+AfterAll {
+    & ip netns del $script:ns
+}
+
+Describe 'Get-SocketStat' {
+    It 'returns TIME-WAIT sockets whose Timer is a TimeSpan that sorts in order' {
+        $sorted = @(Get-SocketStat -NetworkNamespace $script:ns -State TimeWait | Sort-Object Timer)
+        $sorted.Count | Should -Be 3
+        foreach ($socket in $sorted) {
+            $socket.Timer | Should -BeOfType [TimeSpan]
+            $socket.State | Should -Be ([SocketTools.SocketState]::TimeWait)
+        }
+        for ($i = 1; $i -lt $sorted.Count; $i++) {
+            $sorted[$i].Timer | Should -BeGreaterThan $sorted[$i - 1].Timer
+        }
+    }
+
+    It 'shows the same TIME-WAIT sockets as ss' {
+        $ssLines = & ip netns exec $script:ns ss -Htan state time-wait
+        $ssLocal = @($ssLines | ForEach-Object { ($_ -split '\s+')[2] } | Sort-Object)
+        $ours = @(Get-SocketStat -NetworkNamespace $script:ns -State 'time-wait' |
+                ForEach-Object { [SocketTools.Text.SsText]::Local($_) } | Sort-Object)
+        $ours | Should -Be $ssLocal
+    }
+
+    It 'prints ss column headers in the default view' {
+        $text = Get-SocketStat -NetworkNamespace $script:ns -State TimeWait | Format-Table | Out-String
+        $text | Should -Match 'Netid\s+State\s+Recv-Q\s+Send-Q\s+Local Address:Port\s+Peer Address:Port'
+        $text | Should -Match 'TIME-WAIT'
+    }
+
+    It 'rejects an unknown state with an InvalidArgument error and no output' {
+        $output = $null
+        $caught = $null
+        try {
+            $output = Get-SocketStat -State Bogus
+        }
+        catch {
+            $caught = $_
+        }
+        $output | Should -BeNullOrEmpty
+        $caught | Should -Not -BeNullOrEmpty
+        $caught.CategoryInfo.Category | Should -Be ([System.Management.Automation.ErrorCategory]::InvalidArgument)
+        $caught.FullyQualifiedErrorId | Should -BeLike 'UnknownSocketState*'
+    }
+
+    It 'rejects a port outside 0-65535' {
+        { Get-SocketStat -LocalPort 70000 } | Should -Throw -ErrorId 'PortOutOfRange,SocketTools.Commands.GetSocketStatCommand'
+    }
+
+    It 'reports a missing namespace as ObjectNotFound' {
+        $caught = $null
+        try { Get-SocketStat -NetworkNamespace 'stt-no-such-namespace' } catch { $caught = $_ }
+        $caught.CategoryInfo.Category | Should -Be ([System.Management.Automation.ErrorCategory]::ObjectNotFound)
+    }
+}
