@@ -31,6 +31,36 @@ public sealed class QueryParameters
     /// <summary>-NetworkNamespace: a name under /run/netns or a path.</summary>
     public string? NetworkNamespace { get; set; }
 
+    /// <summary>-Interface: a device name.</summary>
+    public string? Interface { get; set; }
+
+    /// <summary>-Filter: an ss filter expression.</summary>
+    public string? Filter { get; set; }
+
+    /// <summary>-Listening: listening and unconnected sockets only (ss -l).</summary>
+    public bool Listening { get; set; }
+
+    /// <summary>-All: every state (ss -a); the default already is.</summary>
+    public bool All { get; set; }
+
+    /// <summary>-Info: decode tcp_info.</summary>
+    public bool Info { get; set; }
+
+    /// <summary>-Memory: decode skmeminfo.</summary>
+    public bool Memory { get; set; }
+
+    /// <summary>-IncludeProcess: look up owning processes.</summary>
+    public bool IncludeProcess { get; set; }
+
+    /// <summary>-ProcessId: only sockets of these processes.</summary>
+    public int[]? ProcessId { get; set; }
+
+    /// <summary>-ProcessName: only sockets of processes with these names (wildcards).</summary>
+    public string[]? ProcessName { get; set; }
+
+    /// <summary>-Source: which backend answers.</summary>
+    public SocketSourceKind Source { get; set; }
+
     /// <summary>Resolves the parameters into a query.</summary>
     public SocketQuery ToQuery()
     {
@@ -50,6 +80,11 @@ public sealed class QueryParameters
             query = query with { States = StateSet.Parse(State) };
         }
 
+        if (Listening)
+        {
+            query = query with { States = State is { Length: > 0 } ? query.States.Union(StateSet.Listening) : StateSet.Listening };
+        }
+
         return query with
         {
             LocalPorts = Ports(LocalPort),
@@ -57,6 +92,14 @@ public sealed class QueryParameters
             LocalAddresses = Prefixes(LocalAddress),
             RemoteAddresses = Prefixes(RemoteAddress),
             NetworkNamespace = string.IsNullOrWhiteSpace(NetworkNamespace) ? null : NetworkNamespace,
+            Interface = string.IsNullOrWhiteSpace(Interface) ? null : Interface,
+            Filter = string.IsNullOrWhiteSpace(Filter) ? null : FilterExpression.Parse(Filter),
+            IncludeInfo = Info,
+            IncludeMemory = Memory,
+            IncludeProcess = IncludeProcess,
+            ProcessIds = ProcessId ?? [],
+            ProcessNames = ProcessName ?? [],
+            Source = Source,
         };
     }
 

@@ -11,6 +11,9 @@ public readonly record struct StateSet(uint Mask)
     /// <summary>Every state ss -a shows (ss's SS_ALL: states 0 to 12; bound-inactive only when named).</summary>
     public static readonly StateSet All = new((1u << 13) - 1);
 
+    /// <summary>ss -l: LISTEN (and, for datagram sockets, UNCONN; see <see cref="KernelMask"/>).</summary>
+    public static readonly StateSet Listening = new(Bit(SocketState.Listen));
+
     /// <summary>The empty set.</summary>
     public static readonly StateSet None = new(0);
 

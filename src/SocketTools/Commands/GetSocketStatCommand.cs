@@ -48,6 +48,52 @@ public sealed class GetSocketStatCommand : SocketCmdlet
     [ValidateNotNullOrEmpty]
     public string[]? RemoteAddress { get; set; }
 
+    /// <summary>Only sockets bound to, or scoped on, this device (ss: dev = NAME).</summary>
+    [Parameter(ParameterSetName = DefaultSet)]
+    [ValidateNotNullOrEmpty]
+    public string? Interface { get; set; }
+
+    /// <summary>An ss filter expression, such as "sport = :22 or dport = :443".</summary>
+    [Parameter(ParameterSetName = DefaultSet)]
+    [ValidateNotNullOrEmpty]
+    public string? Filter { get; set; }
+
+    /// <summary>Listening TCP and unconnected UDP sockets only, like ss -l.</summary>
+    [Parameter(ParameterSetName = DefaultSet)]
+    [Alias("l")]
+    public SwitchParameter Listening { get; set; }
+
+    /// <summary>Every state, like ss -a (the default when -State and -Listening are not given).</summary>
+    [Parameter(ParameterSetName = DefaultSet)]
+    [Alias("a")]
+    public SwitchParameter All { get; set; }
+
+    /// <summary>Decode tcp_info into the Tcp property, like ss -i.</summary>
+    [Parameter(ParameterSetName = DefaultSet)]
+    [Alias("i")]
+    public SwitchParameter Info { get; set; }
+
+    /// <summary>Decode socket memory into the Memory property, like ss -m.</summary>
+    [Parameter(ParameterSetName = DefaultSet)]
+    [Alias("m")]
+    public SwitchParameter Memory { get; set; }
+
+    /// <summary>Look up the processes that hold each socket (Owners, OwningProcess), like ss -p.</summary>
+    [Parameter(ParameterSetName = DefaultSet)]
+    [Alias("p")]
+    public SwitchParameter IncludeProcess { get; set; }
+
+    /// <summary>Only sockets held by these process ids.</summary>
+    [Parameter(ParameterSetName = DefaultSet)]
+    [ValidateNotNullOrEmpty]
+    public int[]? ProcessId { get; set; }
+
+    /// <summary>Only sockets held by processes with these names; wildcards allowed.</summary>
+    [Parameter(ParameterSetName = DefaultSet)]
+    [ValidateNotNullOrEmpty]
+    [SupportsWildcards]
+    public string[]? ProcessName { get; set; }
+
     /// <summary>A network namespace to look into: a name from 'ip netns list' or a path such as /proc/PID/ns/net.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
@@ -66,6 +112,15 @@ public sealed class GetSocketStatCommand : SocketCmdlet
             LocalAddress = LocalAddress,
             RemoteAddress = RemoteAddress,
             NetworkNamespace = NetworkNamespace,
+            Interface = Interface,
+            Filter = Filter,
+            Listening = Listening,
+            All = All,
+            Info = Info,
+            Memory = Memory,
+            IncludeProcess = IncludeProcess,
+            ProcessId = ProcessId,
+            ProcessName = ProcessName,
         }.ToQuery());
     }
 
