@@ -82,6 +82,18 @@ public sealed class SocketInfo
     /// <summary>Inode of a Unix socket's peer, or null.</summary>
     public ulong? PeerInode { get; init; }
 
+    /// <summary>The EtherType a packet socket receives (ETH_P_ALL = 3, ETH_P_IP = 0x0800 …), or null.</summary>
+    public int? EtherType { get; init; }
+
+    /// <summary>The netlink protocol of a netlink socket (NETLINK_ROUTE = 0 …), or null.</summary>
+    public int? NetlinkProtocol { get; init; }
+
+    /// <summary>A netlink socket's own port id, or null.</summary>
+    public uint? PortId { get; init; }
+
+    /// <summary>A netlink socket's destination port id (0: the kernel), or null.</summary>
+    public uint? PeerPortId { get; init; }
+
     /// <summary>The first owner's process id, when owners were asked for and found.</summary>
     public int? OwningProcess { get; internal set; }
 
