@@ -1,4 +1,5 @@
 using SocketTools.Linux;
+using SocketTools.Native;
 using SocketTools.Query;
 
 namespace SocketTools;
@@ -11,20 +12,102 @@ public static class SocketReader
 {
     /// <summary>Streams the sockets that match <paramref name="query"/>.</summary>
     public static IEnumerable<SocketInfo> Read(SocketQuery query, QueryDiagnostics? diagnostics = null,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default) =>
+        Read(query, diagnostics ?? new QueryDiagnostics(), cancellationToken, CreateSource);
+
+    /// <summary>
+    /// Reads what <c>ss -s</c> prints for <paramref name="networkNamespace"/> (the caller's own when
+    /// null) from /proc/net/sockstat, sockstat6 and snmp.
+    /// </summary>
+    public static SocketSummary ReadSummary(string? networkNamespace = null) =>
+        SockStat.Read(string.IsNullOrWhiteSpace(networkNamespace) ? null : networkNamespace);
+
+    /// <summary>The real sources: netlink sock_diag, or the /proc/net tables.</summary>
+    internal static ISocketSource CreateSource(SocketSourceKind kind) =>
+        kind == SocketSourceKind.Proc ? new ProcNetSource() : new NetlinkSource();
+
+    /// <summary>
+    /// <see cref="Read(SocketQuery, QueryDiagnostics?, CancellationToken)"/> with the sources made by
+    /// <paramref name="sources"/> (called with Netlink or Proc), so the fallback can be tested.
+    /// </summary>
+    internal static IEnumerable<SocketInfo> Read(SocketQuery query, QueryDiagnostics diagnostics,
+        CancellationToken cancellationToken, Func<SocketSourceKind, ISocketSource> sources)
     {
-        diagnostics ??= new QueryDiagnostics();
-        ISocketSource source = query.Source switch
+        var stream = query.Source switch
         {
-            _ => new NetlinkSource(),
+            SocketSourceKind.Netlink => sources(SocketSourceKind.Netlink).Enumerate(query, diagnostics, cancellationToken),
+            SocketSourceKind.Proc => sources(SocketSourceKind.Proc).Enumerate(query, diagnostics, cancellationToken),
+            _ => WithFallback(query, diagnostics, cancellationToken, sources),
         };
 
-        foreach (var socket in source.Enumerate(query, diagnostics, cancellationToken))
+        foreach (var socket in stream)
         {
             if (query.Matches(socket))
             {
                 yield return socket;
             }
+        }
+    }
+
+    /// <summary>
+    /// Whether a netlink failure means sock_diag is not usable here (a seccomp filter, an LSM, a
+    /// kernel without the diag module), so /proc/net should answer instead.
+    /// </summary>
+    internal static bool IsUnavailable(NetlinkException e) =>
+        e.Operation != "Parse" && e.Errno is Errno.EPROTONOSUPPORT or Errno.EPERM or Errno.EACCES or Errno.EAFNOSUPPORT or Errno.ENOENT;
+
+    /// <summary>
+    /// netlink first; when it turns out to be unavailable, one warning and /proc/net for the rest.
+    /// Sockets of a (protocol, family) that netlink already listed are not listed again.
+    /// </summary>
+    private static IEnumerable<SocketInfo> WithFallback(SocketQuery query, QueryDiagnostics diagnostics,
+        CancellationToken cancellationToken, Func<SocketSourceKind, ISocketSource> sources)
+    {
+        var seen = new HashSet<(SocketProtocol, SocketFamily)>();
+        NetlinkException? failure = null;
+        using (var netlink = sources(SocketSourceKind.Netlink).Enumerate(query, diagnostics, cancellationToken).GetEnumerator())
+        {
+            while (true)
+            {
+                SocketInfo socket;
+                try
+                {
+                    if (!netlink.MoveNext())
+                    {
+                        break;
+                    }
+
+                    socket = netlink.Current;
+                }
+                catch (NetlinkException e) when (IsUnavailable(e))
+                {
+                    failure = e;
+                    break;
+                }
+
+                seen.Add((socket.Protocol, socket.Family));
+                yield return socket;
+            }
+        }
+
+        if (failure is null)
+        {
+            yield break;
+        }
+
+        diagnostics.Warn($"netlink sock_diag is unavailable ({Errno.Describe(failure.Errno)}); reading /proc/net instead, "
+            + $"which does not report {ProcNetSource.Unavailable}.");
+        foreach (var socket in sources(SocketSourceKind.Proc).Enumerate(query, diagnostics, cancellationToken))
+        {
+            if (seen.Count == 0 || !seen.Contains((socket.Protocol, socket.Family)))
+            {
+                yield return socket;
+            }
+        }
+
+        if (seen.Count > 0)
+        {
+            diagnostics.SourceUsed = "netlink+proc";
         }
     }
 }

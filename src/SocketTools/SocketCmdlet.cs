@@ -56,6 +56,19 @@ public abstract class SocketCmdlet : PSCmdlet, IDisposable
         }
     }
 
+    /// <summary>Writes the ss -s counts of <paramref name="networkNamespace"/> (the caller's own when null).</summary>
+    protected void WriteSummary(string? networkNamespace)
+    {
+        try
+        {
+            WriteObject(SocketReader.ReadSummary(networkNamespace));
+        }
+        catch (SocketToolsException e)
+        {
+            ThrowTerminatingError(ErrorRecords.From(e, networkNamespace));
+        }
+    }
+
     /// <inheritdoc />
     protected override void StopProcessing() => _cancellation.Cancel();
 

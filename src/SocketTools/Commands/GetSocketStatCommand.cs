@@ -4,13 +4,15 @@ using SocketTools.Query;
 namespace SocketTools.Commands;
 
 /// <summary>
-/// <para type="synopsis">Lists sockets as objects: what ss -tuna shows, with queues, timers, uid and inode.</para>
+/// <para type="synopsis">Lists sockets as objects: what ss -tuna shows, with queues, timers, uid and inode; with -Summary, what ss -s shows.</para>
 /// </summary>
 [Cmdlet(VerbsCommon.Get, "SocketStat", DefaultParameterSetName = DefaultSet)]
-[OutputType(typeof(SocketInfo))]
+[OutputType(typeof(SocketInfo), ParameterSetName = [DefaultSet])]
+[OutputType(typeof(SocketSummary), ParameterSetName = [SummarySet])]
 public sealed class GetSocketStatCommand : SocketCmdlet
 {
     private const string DefaultSet = "Default";
+    private const string SummarySet = "Summary";
 
     private SocketQuery? _query;
 
@@ -94,6 +96,15 @@ public sealed class GetSocketStatCommand : SocketCmdlet
     [SupportsWildcards]
     public string[]? ProcessName { get; set; }
 
+    /// <summary>Which backend reads the sockets: Auto (netlink, falling back to /proc/net with a warning), Netlink or Proc.</summary>
+    [Parameter(ParameterSetName = DefaultSet)]
+    public SocketSourceKind Source { get; set; }
+
+    /// <summary>Socket counts by protocol and family, like ss -s, as one SocketSummary object.</summary>
+    [Parameter(ParameterSetName = SummarySet, Mandatory = true)]
+    [Alias("s")]
+    public SwitchParameter Summary { get; set; }
+
     /// <summary>A network namespace to look into: a name from 'ip netns list' or a path such as /proc/PID/ns/net.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
@@ -102,6 +113,11 @@ public sealed class GetSocketStatCommand : SocketCmdlet
     /// <inheritdoc />
     protected override void BeginProcessing()
     {
+        if (ParameterSetName == SummarySet)
+        {
+            return;
+        }
+
         _query = ResolveQuery(() => new QueryParameters
         {
             Protocol = Protocol,
@@ -121,9 +137,19 @@ public sealed class GetSocketStatCommand : SocketCmdlet
             IncludeProcess = IncludeProcess,
             ProcessId = ProcessId,
             ProcessName = ProcessName,
+            Source = Source,
         }.ToQuery());
     }
 
     /// <inheritdoc />
-    protected override void ProcessRecord() => WriteSockets(_query!, NewDiagnostics());
+    protected override void ProcessRecord()
+    {
+        if (ParameterSetName == SummarySet)
+        {
+            WriteSummary(NetworkNamespace);
+            return;
+        }
+
+        WriteSockets(_query!, NewDiagnostics());
+    }
 }
