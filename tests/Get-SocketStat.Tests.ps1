@@ -82,3 +82,50 @@ Describe 'Get-SocketStat' {
         $caught.CategoryInfo.Category | Should -Be ([System.Management.Automation.ErrorCategory]::ObjectNotFound)
     }
 }
+
+Describe 'Get-SocketStat -Summary' {
+    It 'writes one SocketSummary whose text is what ss -s prints in the same namespace' {
+        # TCP's alloc and orphan counters are host-wide: read until ss -s prints the same text twice around ours.
+        for ($i = 0; $i -lt 50; $i++) {
+            $before = (& ip netns exec $script:ns ss -s) -join "`n"
+            $summary = @(Get-SocketStat -Summary -NetworkNamespace $script:ns)
+            $after = (& ip netns exec $script:ns ss -s) -join "`n"
+            if ($before -eq $after) { break }
+        }
+        $before | Should -Be $after
+        $summary.Count | Should -Be 1
+        $summary[0] | Should -BeOfType ([SocketTools.SocketSummary])
+        $summary[0].TcpTimeWait | Should -Be 3
+        $summary[0].NetworkNamespace | Should -Be $script:ns
+        [SocketTools.Text.SummaryText]::Format($summary[0]).TrimEnd("`n") | Should -Be $before.TrimEnd("`n")
+    }
+
+    It 'prints the ss -s layout in its default view' {
+        $text = Get-SocketStat -Summary -NetworkNamespace $script:ns | Out-String
+        $text | Should -Match 'Total: \d+'
+        $text | Should -Match 'TCP:\s+\d+ \(estab \d+, closed -?\d+, orphaned \d+, timewait 3\)'
+        $text | Should -Match 'Transport Total\s+IP\s+IPv6'
+        $text | Should -Match 'INET\s+\d+\s+\d+\s+\d+'
+    }
+
+    It 'survives serialization with its numbers' {
+        $json = Get-SocketStat -Summary -NetworkNamespace $script:ns | ConvertTo-Json | ConvertFrom-Json
+        $json.TcpTimeWait | Should -Be 3
+        $json.InetTotal | Should -Be ($json.InetIPv4 + $json.InetIPv6)
+    }
+
+    It 'cannot be combined with socket filters' {
+        { Get-SocketStat -Summary -State Listen } | Should -Throw -ErrorId 'AmbiguousParameterSet,SocketTools.Commands.GetSocketStatCommand'
+    }
+}
+
+Describe 'Get-SocketStat -Source' {
+    It 'reads the same TIME-WAIT sockets from /proc/net as from netlink' {
+        $netlink = @(Get-SocketStat -NetworkNamespace $script:ns -State TimeWait -Source Netlink | ForEach-Object { [SocketTools.Text.SsText]::Local($_) } | Sort-Object)
+        $proc = @(Get-SocketStat -NetworkNamespace $script:ns -State TimeWait -Source Proc)
+        $proc.Count | Should -Be 3
+        @($proc | ForEach-Object { [SocketTools.Text.SsText]::Local($_) } | Sort-Object) | Should -Be $netlink
+        # /proc/net carries no socket cookie.
+        $proc | ForEach-Object { $_.Cookie | Should -Be 0 }
+    }
+}
