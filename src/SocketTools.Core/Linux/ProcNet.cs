@@ -88,7 +88,8 @@ internal static class ProcNet
                 TimerKind.Keepalive or TimerKind.Persist => probes,
                 _ => 0,
             },
-            Uid = owner,
+            // A request socket (SYN-RECV, inode 0) shows its listener's uid here; inet_diag reports 0.
+            Uid = socketState == SocketState.SynReceived && ino == 0 ? 0 : owner,
             Inode = ino,
         };
     }

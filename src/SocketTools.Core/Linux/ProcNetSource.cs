@@ -72,46 +72,42 @@ public sealed class ProcNetSource : ISocketSource
                     continue;
                 }
 
-                using var reader = new StreamReader(stream, Encoding.UTF8, detectEncodingFromByteOrderMarks: false, bufferSize: 64 * 1024);
-                bool header = true;
-                while (true)
+                // One large read per table: the kernel walks its (host-wide) hash tables once per read
+                // call and resumes by position between calls, which can skip or repeat entries while
+                // other namespaces add and remove sockets. Repeats of an inode are dropped.
+                string text = ProcFiles.ReadAllText(stream, _root + "/" + file);
+                var seen = new HashSet<ulong>();
+                int start = text.IndexOf('\n') + 1;   // the header line
+                while (start > 0 && start < text.Length)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
-                    string? line = ProcFiles.ReadLine(reader, _root + "/" + file);
-                    if (line is null)
+                    int end = text.IndexOf('\n', start);
+                    if (end < 0)
                     {
-                        break;
+                        end = text.Length;
                     }
 
-                    if (header)
+                    int length = end - start;
+                    int lineStart = start;
+                    start = end + 1;
+                    if (length == 0)
                     {
-                        header = false;
                         continue;
                     }
 
-                    if (line.Length == 0)
-                    {
-                        continue;
-                    }
-
-                    SocketInfo? socket;
-                    bool embryo = false;
-                    socket = protocol switch
-                    {
-                        SocketProtocol.Unix => ProcNet.ParseUnix(line, out embryo),
-                        SocketProtocol.Packet => ProcNet.ParsePacket(line, names),
-                        _ => ProcNet.ParseInet(line, protocol, v6),
-                    };
+                    var socket = Parse(text, lineStart, length, protocol, v6, names, out bool embryo);
                     if (socket is null)
                     {
                         diagnostics.SkippedRecords++;
                         continue;
                     }
 
-                    if (!embryo)
+                    if (embryo || (socket.Inode != 0 && !seen.Add(socket.Inode)))
                     {
-                        yield return socket;
+                        continue;
                     }
+
+                    yield return socket;
                 }
             }
         }
@@ -123,6 +119,19 @@ public sealed class ProcNetSource : ISocketSource
                 s?.Dispose();
             }
         }
+    }
+
+    private static SocketInfo? Parse(string text, int start, int length, SocketProtocol protocol, bool v6,
+        InterfaceNames? names, out bool embryo)
+    {
+        embryo = false;
+        var line = text.AsSpan(start, length);
+        return protocol switch
+        {
+            SocketProtocol.Unix => ProcNet.ParseUnix(line, out embryo),
+            SocketProtocol.Packet => ProcNet.ParsePacket(line, names),
+            _ => ProcNet.ParseInet(line, protocol, v6),
+        };
     }
 
     private static string Describe(SocketProtocol protocol, bool v6) => protocol switch
@@ -235,12 +244,31 @@ internal static class ProcFiles
         }
     }
 
-    /// <summary>Reads a line, turning an I/O failure into a typed ReadError.</summary>
-    public static string? ReadLine(StreamReader reader, string path)
+    /// <summary>
+    /// Reads a whole /proc file with as few read calls as possible (each asks for all the room left
+    /// in a buffer that doubles when full), turning an I/O failure into a typed error.
+    /// </summary>
+    public static string ReadAllText(FileStream stream, string path)
     {
+        byte[] buffer = new byte[256 * 1024];
+        int filled = 0;
         try
         {
-            return reader.ReadLine();
+            while (true)
+            {
+                if (filled == buffer.Length)
+                {
+                    Array.Resize(ref buffer, buffer.Length * 2);
+                }
+
+                int n = stream.Read(buffer, filled, buffer.Length - filled);
+                if (n == 0)
+                {
+                    break;
+                }
+
+                filled += n;
+            }
         }
         catch (IOException e)
         {
@@ -251,5 +279,7 @@ internal static class ProcFiles
             throw new SocketToolsException("ProcNetAccessDenied", ErrorKind.PermissionDenied,
                 $"{path} cannot be read: permission denied.", Errno.EACCES, e);
         }
+
+        return Encoding.UTF8.GetString(buffer, 0, filled);
     }
 }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 
 namespace SocketTools.Linux;
 
@@ -22,9 +21,9 @@ internal static class SockStat
                 { RecommendedAction = "Mount procfs on /proc." };
             }
 
-            string sockstat = ReadAll(streams[0]!, root + "/sockstat");
-            string? sockstat6 = streams[1] is null ? null : ReadAll(streams[1]!, root + "/sockstat6");
-            string? snmp = streams[2] is null ? null : ReadAll(streams[2]!, root + "/snmp");
+            string sockstat = ProcFiles.ReadAllText(streams[0]!, root + "/sockstat");
+            string? sockstat6 = streams[1] is null ? null : ProcFiles.ReadAllText(streams[1]!, root + "/sockstat6");
+            string? snmp = streams[2] is null ? null : ProcFiles.ReadAllText(streams[2]!, root + "/snmp");
             return Parse(sockstat, sockstat6, snmp, netns);
         }
         finally
@@ -34,19 +33,6 @@ internal static class SockStat
                 s?.Dispose();
             }
         }
-    }
-
-    private static string ReadAll(FileStream stream, string path)
-    {
-        using var reader = new StreamReader(stream, Encoding.ASCII);
-        var sb = new StringBuilder();
-        string? line;
-        while ((line = ProcFiles.ReadLine(reader, path)) is not null)
-        {
-            sb.Append(line).Append('\n');
-        }
-
-        return sb.ToString();
     }
 
     /// <summary>Builds the summary from the files' text; missing keys count 0, as in ss.</summary>

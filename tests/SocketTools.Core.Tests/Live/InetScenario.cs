@@ -33,7 +33,7 @@ public static class InetScenario
         var mapped = ns.NewSocket(AddressFamily.InterNetworkV6, SocketType.Stream, ProtocolType.Tcp);
         mapped.DualMode = true;
         mapped.Connect(new IPEndPoint(IPAddress.Parse("::ffff:127.0.0.1"), 7003));
-        dual.Accept();
+        ns.Adopt(dual.Accept());   // kept: an unreferenced accepted socket is closed by the GC finalizer
 
         // TIME-WAIT: the client closes first, then the server; the client waits out 2MSL.
         var (tc, ts) = ns.Connect(v4Loop);

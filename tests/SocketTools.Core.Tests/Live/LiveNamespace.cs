@@ -34,6 +34,17 @@ public sealed class LiveNamespace : IDisposable
         return socket;
     }
 
+    /// <summary>Keeps <paramref name="socket"/> (an accepted one, say) open until the namespace is disposed.</summary>
+    public Socket Adopt(Socket socket)
+    {
+        lock (_sockets)
+        {
+            _sockets.Add(socket);
+        }
+
+        return socket;
+    }
+
     /// <summary>A TCP listener on <paramref name="endpoint"/> (port 0: any), with the backlog given.</summary>
     public Socket Listen(IPEndPoint endpoint, int backlog = 128, bool? v6Only = null)
     {

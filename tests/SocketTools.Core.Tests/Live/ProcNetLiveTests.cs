@@ -41,7 +41,8 @@ public sealed class ProcNetLiveTests
             var covered = AllProc.Where(p => netlink.Any(s => s.Protocol == p)).ToList();
             Assert.Contains(SocketProtocol.Tcp, covered);
             Assert.Contains(SocketProtocol.Udp, covered);
-            Assert.Equal(18, proc.Count(s => s.Protocol is SocketProtocol.Tcp or SocketProtocol.Udp));
+            Assert.Equal(21, proc.Count(s => s.Protocol is SocketProtocol.Tcp or SocketProtocol.Udp));
+            Assert.Contains(proc, s => s.TimerKind == TimerKind.Keepalive && s.Timer > TimeSpan.FromSeconds(20));
             ProcDiff.AgreeWithNetlink(netlink, proc, covered, gap);
         }
         finally
@@ -132,8 +133,8 @@ public sealed class ProcNetLiveTests
         var result = new List<(string, string)>();
         for (int i = 0; i < names.Length; i++)
         {
-            using var reader = new StreamReader(streams[i]!);
-            result.Add((names[i], reader.ReadToEnd()));
+            using var stream = streams[i]!;
+            result.Add((names[i], ProcFiles.ReadAllText(stream, names[i])));
         }
 
         return result;

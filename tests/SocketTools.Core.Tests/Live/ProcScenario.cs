@@ -4,7 +4,8 @@ namespace SocketTools.Tests.Live;
 /// <see cref="InetScenario"/>'s TCP and UDP sockets plus, held by a python3 process in the same
 /// namespace, sockets of the other families /proc/net lists: Unix (an abstract listener with a
 /// connected client, a path-bound datagram socket whose path has a space, an unnamed seqpacket
-/// pair), packet (ETH_P_ALL raw, and an IPv4 datagram socket bound to lo) and raw (ICMP, ICMPv6).
+/// pair), packet (ETH_P_ALL raw, and an IPv4 datagram socket bound to lo), raw (ICMP, ICMPv6), and a
+/// TCP connection with a keepalive timer (listener on 7200 and both ends).
 /// </summary>
 public static class ProcScenario
 {
@@ -23,6 +24,10 @@ p = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(3)); keep.appe
 p2 = socket.socket(socket.AF_PACKET, socket.SOCK_DGRAM, socket.htons(0x800)); p2.bind(("lo", 0x800)); keep.append(p2)
 keep.append(socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_ICMP))
 keep.append(socket.socket(socket.AF_INET6, socket.SOCK_RAW, socket.IPPROTO_ICMPV6))
+l = socket.socket(); l.bind(("127.0.0.1", 7200)); l.listen(1); keep.append(l)
+k = socket.socket(); k.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)
+k.setsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPIDLE, 30); k.connect(("127.0.0.1", 7200)); keep.append(k)
+keep.append(l.accept()[0])
 print("ready", flush=True)
 sys.stdin.read()
 """;

@@ -51,6 +51,11 @@ public sealed class ProcNetParserTests
         Assert.Equal(0, tw.Timer.Milliseconds % 10);
         Assert.InRange(tw.Timer, TimeSpan.FromSeconds(50), TimeSpan.FromSeconds(60));
 
+        // A keepalive timer, in clock ticks; probes (the "timeout" column) are its retransmits.
+        var keepalive = Assert.Single(ours, s => s.TimerKind == TimerKind.Keepalive);
+        Assert.InRange(keepalive.Timer, TimeSpan.FromSeconds(20), TimeSpan.FromSeconds(30));
+        Assert.Equal(0, keepalive.Retransmits);
+
         // A listener's accept queue is Recv-Q; its backlog is not in /proc (Send-Q stays 0).
         var queued = Assert.Single(ours, s => s.State == SocketState.Listen && s.LocalPort == 7005);
         Assert.Equal(1, queued.RecvQ);
