@@ -13,6 +13,7 @@
     TypesToProcess       = @('SocketTools.Types.ps1xml')
     CmdletsToExport      = @(
         'Get-SocketStat'
+        'Watch-TcpTimer'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

@@ -126,6 +126,49 @@ internal sealed unsafe class NetlinkSocket : IDisposable
         }
     }
 
+    /// <summary>
+    /// Sends one non-dump request (an exact lookup) and decodes its single reply. Returns 0 with the
+    /// decoded item, or the errno the kernel answered with (ENOENT: no such socket; ESTALE: the
+    /// 4-tuple now belongs to a socket with another cookie).
+    /// </summary>
+    public int Request(byte[] request, int length, NetlinkDecoder decode, out SocketInfo? item)
+    {
+        uint seq = Send(request, length);
+        while (true)
+        {
+            int received = Receive();
+            int offset = 0;
+            while (offset + HeaderLength <= received)
+            {
+                var header = ReadHeader(_buffer, offset, received);
+                int next = offset + Align4(header.Length);
+                if (header.Sequence != seq)
+                {
+                    offset = next;
+                    continue;   // a late reply to an earlier request
+                }
+
+                if (header.Type == NLMSG_ERROR)
+                {
+                    int error = header.Length >= HeaderLength + 4
+                        ? BinaryPrimitives.ReadInt32LittleEndian(_buffer.AsSpan(offset + HeaderLength))
+                        : 0;
+                    item = null;
+                    return -error;
+                }
+
+                if (header.Type == NLMSG_DONE)
+                {
+                    item = null;
+                    return Errno.ENOENT;
+                }
+
+                item = decode(_buffer.AsSpan(offset + HeaderLength, header.Length - HeaderLength));
+                return 0;
+            }
+        }
+    }
+
     /// <summary>The fixed netlink header fields of the message at <paramref name="offset"/>.</summary>
     internal static (int Length, ushort Type, ushort Flags, uint Sequence) ReadHeader(byte[] buffer, int offset, int received)
     {

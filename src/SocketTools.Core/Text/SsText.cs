@@ -94,12 +94,13 @@ public static class SsText
         Endpoint(socket.RemoteAddress?.ToString(), socket.RemotePort, socket.V6Only, null);
 
     /// <summary>
-    /// ss's expiry text for a timer: 9min55sec, 55sec, 9.501sec, 476ms (modern iproute2; 6.1 prints
-    /// 9.501ms for 9.501 s, which is wrong).
+    /// ss's expiry text for a timer, as modern iproute2's print_ms_timer makes it: 9min55sec, 12min,
+    /// 55sec, 9.501sec, 1.016sec, 476ms, 045ms, and nothing for zero (ss prints timer:(on,,0)).
+    /// iproute2 6.1 prints 9.501ms for 9.501 s, which is wrong; this does not copy that.
     /// </summary>
     public static string Expiry(TimeSpan remaining)
     {
-        long total = (long)Math.Max(0, remaining.TotalMilliseconds);
+        long total = (long)Math.Max(0, Math.Min(remaining.TotalMilliseconds, uint.MaxValue));
         long secs = total / 1000;
         long minutes = secs / 60;
         secs %= 60;
@@ -122,22 +123,15 @@ public static class SsText
                 msecs = 0;
             }
 
-            sb.Append(secs.ToString(CultureInfo.InvariantCulture));
-            if (msecs > 0)
-            {
-                sb.Append('.').Append(msecs.ToString("000", CultureInfo.InvariantCulture));
-            }
-
-            sb.Append("sec");
-            return sb.ToString();
+            sb.Append(secs.ToString(CultureInfo.InvariantCulture)).Append(msecs > 0 ? "." : "sec");
         }
 
         if (msecs > 0)
         {
-            sb.Append(msecs.ToString(CultureInfo.InvariantCulture)).Append("ms");
+            sb.Append(msecs.ToString("000", CultureInfo.InvariantCulture)).Append(secs > 0 ? "sec" : "ms");
         }
 
-        return sb.Length == 0 ? "0ms" : sb.ToString();
+        return sb.ToString();
     }
 
     /// <summary>ss's timer name: off, on, keepalive, timewait, persist.</summary>

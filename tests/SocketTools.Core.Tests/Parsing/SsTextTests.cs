@@ -16,7 +16,12 @@ public sealed class SsTextTests
     [InlineData(1_016, "1.016sec")]
     [InlineData(3_000, "3sec")]
     [InlineData(476, "476ms")]
-    [InlineData(0, "0ms")]
+    [InlineData(45, "045ms")]
+    [InlineData(7, "007ms")]
+    [InlineData(0, "")]
+    [InlineData(60_000, "1min")]
+    [InlineData(61_500, "1min1sec")]
+    [InlineData(10_999, "10sec")]
     [InlineData(754_321, "12min")]
     public void ExpiryIsModernSsText(int ms, string expected) =>
         Assert.Equal(expected, SsText.Expiry(TimeSpan.FromMilliseconds(ms)));

@@ -1,0 +1,292 @@
+using SocketTools.Linux;
+using SocketTools.Query;
+
+namespace SocketTools.Watching;
+
+/// <summary>Reads the sockets of one sample.</summary>
+public interface ISocketSampler : IDisposable
+{
+    /// <summary>The watched TCP sockets as they are now.</summary>
+    IReadOnlyList<SocketInfo> Sample(CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// Samples TCP timers at a fixed interval and writes one <see cref="TimerSample"/> per socket
+/// per sample, tracking sockets by cookie. Samples are scheduled from the start of the watch
+/// (start + n × interval), so time spent reading never accumulates as drift; a sample that
+/// overruns its slot makes the watch skip the slots it missed rather than hurry.
+/// </summary>
+public sealed class TimerWatcher : IDisposable
+{
+    /// <summary>Slack for jiffies rounding when deciding whether a timer was pushed later.</summary>
+    private static readonly TimeSpan RestartSlack = TimeSpan.FromMilliseconds(20);
+
+    private readonly ISocketSampler _sampler;
+    private readonly TimerWatchOptions _options;
+    private readonly WatchClock _clock;
+    private readonly IReadOnlyList<SocketInfo> _seeds;
+
+    /// <summary>Creates a watch over <paramref name="sampler"/>; <paramref name="seeds"/> are sockets watched from the start (pipeline input).</summary>
+    public TimerWatcher(ISocketSampler sampler, TimerWatchOptions options, WatchClock? clock = null,
+        IReadOnlyList<SocketInfo>? seeds = null)
+    {
+        ArgumentNullException.ThrowIfNull(sampler);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        _sampler = sampler;
+        _options = options;
+        _clock = clock ?? WatchClock.System;
+        _seeds = seeds ?? [];
+    }
+
+    /// <summary>Watches every TCP socket that matches <paramref name="query"/> (TCP only, whatever its protocols say).</summary>
+    public static TimerWatcher ForQuery(SocketQuery query, TimerWatchOptions options, QueryDiagnostics? diagnostics = null) =>
+        new(new QuerySampler(query with { Protocols = [SocketProtocol.Tcp] }, diagnostics ?? new QueryDiagnostics()), options);
+
+    /// <summary>
+    /// Watches exactly <paramref name="sockets"/> (TCP sockets from Get-SocketStat), looked up by the
+    /// kernel one by one with their 4-tuple and cookie, in <paramref name="networkNamespace"/>.
+    /// </summary>
+    public static TimerWatcher ForSockets(IReadOnlyList<SocketInfo> sockets, string? networkNamespace, TimerWatchOptions options)
+    {
+        foreach (var s in sockets)
+        {
+            if (s.Protocol != SocketProtocol.Tcp || s.Family is not (SocketFamily.IPv4 or SocketFamily.IPv6))
+            {
+                throw new SocketToolsException("NotATcpSocket", ErrorKind.InvalidArgument,
+                    $"Watch-TcpTimer watches TCP sockets; {Text.SsText.Netid(s.Protocol, s.Type)} socket {s} has no TCP timer.")
+                { RecommendedAction = "Select TCP sockets, for example Get-SocketStat -Protocol Tcp." };
+            }
+        }
+
+        var distinct = sockets.GroupBy(s => s.Cookie).Select(g => g.First()).ToList();
+        return new TimerWatcher(new CookieSampler(distinct, networkNamespace), options, seeds: distinct);
+    }
+
+    /// <summary>Raised (on the enumerating thread) with a warning for the user.</summary>
+    public event Action<string>? Warning;
+
+    /// <summary>
+    /// Runs the watch, yielding samples as they are read, on the enumerating thread. Ends when the
+    /// count or timeout is reached, when every watched socket is gone (UntilClosed), or at once and
+    /// without an exception when <paramref name="cancellationToken"/> is cancelled.
+    /// </summary>
+    public IEnumerable<TimerSample> Run(CancellationToken cancellationToken = default)
+    {
+        var tracked = new Dictionary<ulong, Tracked>();
+        foreach (var seed in _seeds)
+        {
+            tracked[seed.Cookie] = new Tracked(seed, TimeSpan.Zero, TimeSpan.Zero, Seen: false);
+        }
+
+        bool watchedAny = _seeds.Count > 0;
+        bool warnedEmpty = false;
+        bool warnedSlow = false;
+        var start = _clock.Elapsed;
+        long slot = 0;
+        int sampleNumber = 0;
+        while (true)
+        {
+            var due = start + (_options.Interval * slot);
+            if (_options.Timeout is TimeSpan timeout && due - start > timeout)
+            {
+                _clock.WaitUntil(start + timeout, cancellationToken);
+                yield break;
+            }
+
+            if (!_clock.WaitUntil(due, cancellationToken))
+            {
+                yield break;
+            }
+
+            sampleNumber++;
+            var readStart = _clock.Elapsed;
+            var now = _clock.Now;
+            IReadOnlyList<SocketInfo> sockets;
+            try
+            {
+                sockets = _sampler.Sample(cancellationToken);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                yield break;
+            }
+
+            var readTime = _clock.Elapsed - readStart;
+            watchedAny |= sockets.Count > 0;
+            var elapsed = readStart - start;
+            var output = new List<TimerSample>(sockets.Count + 4);
+            var present = new HashSet<ulong>();
+            foreach (var socket in sockets)
+            {
+                if (!present.Add(socket.Cookie))
+                {
+                    continue;
+                }
+
+                tracked.TryGetValue(socket.Cookie, out var before);
+                var change = Diff(before, socket, readStart, readTime);
+                output.Add(TimerSample.From(socket, sampleNumber, now, elapsed, change,
+                    (change & TimerChange.StateChanged) != 0 ? before!.Socket.State : null));
+                tracked[socket.Cookie] = new Tracked(socket, readStart, readTime, Seen: true);
+            }
+
+            foreach (var gone in tracked.Values.Where(t => !present.Contains(t.Socket.Cookie)).ToList())
+            {
+                output.Add(Closed(gone.Socket, sampleNumber, now, elapsed));
+                tracked.Remove(gone.Socket.Cookie);
+            }
+
+            foreach (var sample in output)
+            {
+                yield return sample;
+            }
+
+            if (_options.UntilClosed && tracked.Count == 0)
+            {
+                if (watchedAny)
+                {
+                    yield break;
+                }
+
+                if (!warnedEmpty)
+                {
+                    warnedEmpty = true;
+                    Warning?.Invoke("No TCP socket matches yet; waiting for one to appear (-Timeout bounds the wait).");
+                }
+            }
+
+            if (_options.Count is int count && sampleNumber >= count)
+            {
+                yield break;
+            }
+
+            // The next slot after now: a slow read skips the slots it overran instead of bunching samples.
+            long next = slot + 1;
+            var after = _clock.Elapsed - start;
+            long earliest = (long)Math.Floor(after / _options.Interval) + 1;
+            if (earliest > next)
+            {
+                if (!warnedSlow)
+                {
+                    warnedSlow = true;
+                    Warning?.Invoke($"Reading the sockets took {after - (_options.Interval * slot):g}, longer than the interval {_options.Interval:g}; samples are skipped to keep the schedule.");
+                }
+
+                next = earliest;
+            }
+
+            slot = next;
+        }
+    }
+
+    /// <summary>What changed between the previous sample of a socket and now.</summary>
+    internal static TimerChange Diff(Tracked? before, SocketInfo now, TimeSpan readAt, TimeSpan readTime)
+    {
+        if (before is null || !before.Seen)
+        {
+            return TimerChange.Appeared;
+        }
+
+        var was = before.Socket;
+        var change = TimerChange.None;
+        if (was.State != now.State)
+        {
+            change |= TimerChange.StateChanged;
+        }
+
+        if (now.TimerKind != TimerKind.Off && now.Retransmits > was.Retransmits)
+        {
+            change |= TimerChange.Retransmitted;
+        }
+        else if (now.TimerKind != TimerKind.Off)
+        {
+            if (was.TimerKind != now.TimerKind)
+            {
+                change |= TimerChange.TimerRestarted;
+            }
+            else
+            {
+                // Where the old timer would be now if it had only counted down.
+                var expected = was.Timer - (readAt - before.ReadAt);
+                var slack = RestartSlack + readTime + before.ReadTime;
+                if (now.Timer > expected + slack)
+                {
+                    change |= TimerChange.TimerRestarted;
+                }
+            }
+        }
+
+        return change;
+    }
+
+    private static TimerSample Closed(SocketInfo last, int sample, DateTime now, TimeSpan elapsed) => new()
+    {
+        Timestamp = now,
+        Elapsed = elapsed,
+        Sample = sample,
+        Cookie = last.Cookie,
+        Family = last.Family,
+        State = last.State,
+        LocalAddress = last.LocalAddress,
+        LocalPort = last.LocalPort,
+        RemoteAddress = last.RemoteAddress,
+        RemotePort = last.RemotePort,
+        Interface = last.Interface,
+        V6Only = last.V6Only,
+        RecvQ = 0,
+        SendQ = 0,
+        TimerKind = TimerKind.Off,
+        Timer = TimeSpan.Zero,
+        Retransmits = last.Retransmits,
+        Change = TimerChange.Closed,
+    };
+
+    /// <inheritdoc />
+    public void Dispose() => _sampler.Dispose();
+
+    /// <summary>The last sample of a socket, when it was read, and whether the watch has seen it yet.</summary>
+    internal sealed record Tracked(SocketInfo Socket, TimeSpan ReadAt, TimeSpan ReadTime, bool Seen);
+
+    /// <summary>Each sample is one query through <see cref="SocketReader"/>: the kernel filters the states.</summary>
+    private sealed class QuerySampler(SocketQuery query, QueryDiagnostics diagnostics) : ISocketSampler
+    {
+        public IReadOnlyList<SocketInfo> Sample(CancellationToken cancellationToken) =>
+            SocketReader.Read(query, diagnostics, cancellationToken).ToList();
+
+        public void Dispose()
+        {
+        }
+    }
+
+    /// <summary>Each sample is one exact kernel lookup per watched socket (4-tuple and cookie).</summary>
+    private sealed class CookieSampler(IReadOnlyList<SocketInfo> sockets, string? networkNamespace) : ISocketSampler
+    {
+        private readonly List<SocketInfo> _live = [.. sockets];
+        private TcpSocketLookup? _lookup;
+
+        public IReadOnlyList<SocketInfo> Sample(CancellationToken cancellationToken)
+        {
+            _lookup ??= TcpSocketLookup.Open(networkNamespace);
+            var found = new List<SocketInfo>(_live.Count);
+            for (int i = _live.Count - 1; i >= 0; i--)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var now = _lookup.Find(_live[i]);
+                if (now is null)
+                {
+                    _live.RemoveAt(i);   // gone for good: a cookie is never reused
+                }
+                else
+                {
+                    found.Add(now);
+                }
+            }
+
+            found.Reverse();
+            return found;
+        }
+
+        public void Dispose() => _lookup?.Dispose();
+    }
+}

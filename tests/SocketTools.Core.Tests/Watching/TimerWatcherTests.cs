@@ -1,0 +1,281 @@
+using System.Net;
+using SocketTools.Watching;
+
+namespace SocketTools.Tests.Watching;
+
+/// <summary>A clock the test moves: waits jump straight to their target.</summary>
+internal sealed class ManualClock : WatchClock
+{
+    private static readonly DateTime Origin = new(2026, 1, 1, 12, 0, 0, DateTimeKind.Local);
+
+    public TimeSpan Now_ { get; set; } = TimeSpan.FromSeconds(100);
+
+    public List<TimeSpan> Waits { get; } = [];
+
+    public override TimeSpan Elapsed => Now_;
+
+    public override DateTime Now => Origin + Now_;
+
+    public override bool WaitUntil(TimeSpan target, CancellationToken cancellationToken)
+    {
+        Waits.Add(target);
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return false;
+        }
+
+        if (target > Now_)
+        {
+            Now_ = target;
+        }
+
+        return true;
+    }
+}
+
+/// <summary>Returns scripted socket lists, one per sample, and records when each read began.</summary>
+internal sealed class ScriptedSampler(ManualClock clock, params Func<int, IReadOnlyList<SocketInfo>>[] samples) : ISocketSampler
+{
+    public List<TimeSpan> ReadAt { get; } = [];
+
+    public TimeSpan ReadTime { get; set; }
+
+    public Func<int, TimeSpan>? ReadTimeOf { get; set; }
+
+    public Action<int>? OnRead { get; set; }
+
+    public bool Disposed { get; private set; }
+
+    public IReadOnlyList<SocketInfo> Sample(CancellationToken cancellationToken)
+    {
+        int i = ReadAt.Count;
+        ReadAt.Add(clock.Elapsed);
+        OnRead?.Invoke(i);
+        cancellationToken.ThrowIfCancellationRequested();
+        clock.Now_ += ReadTimeOf?.Invoke(i) ?? ReadTime;
+        return i < samples.Length ? samples[i](i) : samples[^1](i);
+    }
+
+    public void Dispose() => Disposed = true;
+}
+
+public sealed class TimerWatcherTests
+{
+    private static SocketInfo Tcp(ulong cookie, SocketState state, TimerKind kind, double timerMs, int retrans, int localPort = 40000) => new()
+    {
+        Protocol = SocketProtocol.Tcp,
+        Family = SocketFamily.IPv4,
+        Type = SocketKind.Stream,
+        State = state,
+        LocalAddress = IPAddress.Parse("192.0.2.2"),
+        LocalPort = localPort,
+        RemoteAddress = IPAddress.Parse("192.0.2.1"),
+        RemotePort = 11111,
+        TimerKind = kind,
+        Timer = TimeSpan.FromMilliseconds(timerMs),
+        Retransmits = retrans,
+        Cookie = cookie,
+    };
+
+    private static IReadOnlyList<SocketInfo> None(int _) => [];
+
+    [Fact]
+    public void SamplesAreScheduledFromTheStartSoReadTimeDoesNotDrift()
+    {
+        var clock = new ManualClock();
+        var sampler = new ScriptedSampler(clock, None) { ReadTime = TimeSpan.FromMilliseconds(300) };
+        var watcher = new TimerWatcher(sampler, new TimerWatchOptions { Count = 5 }, clock);
+        Assert.Empty(watcher.Run().ToList());
+        var starts = sampler.ReadAt.Select(t => (t - sampler.ReadAt[0]).TotalMilliseconds).ToList();
+        Assert.Equal([0, 1000, 2000, 3000, 4000], starts);
+    }
+
+    [Fact]
+    public void AReadLongerThanTheIntervalSkipsTheMissedSlots()
+    {
+        var clock = new ManualClock();
+        var sampler = new ScriptedSampler(clock, None)
+        {
+            ReadTimeOf = i => TimeSpan.FromMilliseconds(i == 1 ? 2500 : 100),
+        };
+        var warnings = new List<string>();
+        var watcher = new TimerWatcher(sampler, new TimerWatchOptions { Count = 4 }, clock);
+        watcher.Warning += warnings.Add;
+        watcher.Run().ToList();
+        var starts = sampler.ReadAt.Select(t => (t - sampler.ReadAt[0]).TotalMilliseconds).ToList();
+        // The read at 1 s ended at 3.5 s: slots 2 s and 3 s are gone, the next is 4 s, still on the grid.
+        Assert.Equal([0, 1000, 4000, 5000], starts);
+        Assert.Single(warnings);
+    }
+
+    [Fact]
+    public void TimeoutEndsTheWatchAtTheDeadline()
+    {
+        var clock = new ManualClock();
+        var sampler = new ScriptedSampler(clock, None);
+        var start = clock.Elapsed;
+        var watcher = new TimerWatcher(sampler, new TimerWatchOptions { Timeout = TimeSpan.FromMilliseconds(2500) }, clock);
+        watcher.Run().ToList();
+        Assert.Equal(3, sampler.ReadAt.Count);
+        Assert.Equal(start + TimeSpan.FromMilliseconds(2500), clock.Elapsed);
+    }
+
+    [Fact]
+    public void ChangesAreTrackedByCookie()
+    {
+        var clock = new ManualClock();
+        var sampler = new ScriptedSampler(clock,
+            _ => [Tcp(1, SocketState.SynSent, TimerKind.On, 1000, 0)],
+            _ => [Tcp(1, SocketState.SynSent, TimerKind.On, 1000, 1)],                 // fired, sent again
+            _ => [Tcp(1, SocketState.SynSent, TimerKind.On, 1000, 1)],                 // 1 s later still 1 s left: pushed later
+            _ => [Tcp(1, SocketState.Established, TimerKind.Off, 0, 0)],               // answered
+            _ => [Tcp(1, SocketState.Established, TimerKind.On, 210, 0)],              // data sent: RTO armed
+            _ => [Tcp(2, SocketState.Established, TimerKind.Off, 0, 0)]);              // same 4-tuple, new socket
+        var watcher = new TimerWatcher(sampler, new TimerWatchOptions { Count = 6 }, clock);
+        var samples = watcher.Run().ToList();
+        Assert.Equal(
+            [
+                (1, 1UL, TimerChange.Appeared),
+                (2, 1UL, TimerChange.Retransmitted),
+                (3, 1UL, TimerChange.TimerRestarted),   // 1000 ms left after 1 s on a 1000 ms timer: restarted
+                (4, 1UL, TimerChange.StateChanged),
+                (5, 1UL, TimerChange.TimerRestarted),
+                (6, 2UL, TimerChange.Appeared),
+                (6, 1UL, TimerChange.Closed),
+            ],
+            samples.Select(s => (s.Sample, s.Cookie, s.Change)).ToList());
+        Assert.Equal(SocketState.SynSent, samples[3].PreviousState);
+        Assert.Null(samples[2].PreviousState);
+        var closed = samples[^1];
+        Assert.Equal(TimerKind.Off, closed.TimerKind);
+        Assert.Equal(SocketState.Established, closed.State);
+        Assert.Equal(40000, closed.LocalPort);
+    }
+
+    [Fact]
+    public void ATimerCountingDownIsNoChange()
+    {
+        var clock = new ManualClock();
+        var sampler = new ScriptedSampler(clock,
+            _ => [Tcp(7, SocketState.TimeWait, TimerKind.TimeWait, 59_000, 0)],
+            _ => [Tcp(7, SocketState.TimeWait, TimerKind.TimeWait, 58_004, 0)],
+            _ => [Tcp(7, SocketState.TimeWait, TimerKind.TimeWait, 57_000, 0)]);
+        var samples = new TimerWatcher(sampler, new TimerWatchOptions { Count = 3 }, clock).Run().ToList();
+        Assert.Equal([TimerChange.Appeared, TimerChange.None, TimerChange.None], samples.Select(s => s.Change));
+        Assert.Equal([0, 1000, 2000], samples.Select(s => s.Elapsed.TotalMilliseconds));
+        Assert.Equal([1000, 1000], samples.Zip(samples.Skip(1), (x, y) => (y.Timestamp - x.Timestamp).TotalMilliseconds));
+    }
+
+    [Fact]
+    public void UntilClosedEndsWhenEveryWatchedSocketIsGone()
+    {
+        var clock = new ManualClock();
+        var sampler = new ScriptedSampler(clock,
+            None,                                                                    // nothing yet: keep waiting
+            _ => [Tcp(1, SocketState.SynSent, TimerKind.On, 1000, 0), Tcp(2, SocketState.SynSent, TimerKind.On, 1000, 0, 40001)],
+            _ => [Tcp(2, SocketState.SynSent, TimerKind.On, 1000, 1, 40001)],
+            None,
+            _ => throw new InvalidOperationException("sampled after every socket was gone"));
+        var warnings = new List<string>();
+        var watcher = new TimerWatcher(sampler, new TimerWatchOptions { UntilClosed = true }, clock);
+        watcher.Warning += warnings.Add;
+        var samples = watcher.Run().ToList();
+        Assert.Equal(4, sampler.ReadAt.Count);
+        Assert.Single(warnings);
+        Assert.Equal([(3, 1UL), (4, 2UL)], samples.Where(s => s.Change == TimerChange.Closed).Select(s => (s.Sample, s.Cookie)));
+    }
+
+    [Fact]
+    public void PipelineSocketsThatAreAlreadyGoneCloseAtTheFirstSample()
+    {
+        var clock = new ManualClock();
+        var a = Tcp(1, SocketState.TimeWait, TimerKind.TimeWait, 30_000, 0);
+        var b = Tcp(2, SocketState.TimeWait, TimerKind.TimeWait, 1_000, 0, 40001);
+        var sampler = new ScriptedSampler(clock, _ => [a], None);
+        var watcher = new TimerWatcher(sampler, new TimerWatchOptions { UntilClosed = true }, clock, seeds: [a, b]);
+        var samples = watcher.Run().ToList();
+        Assert.Equal([(1, 1UL, TimerChange.Appeared), (1, 2UL, TimerChange.Closed), (2, 1UL, TimerChange.Closed)],
+            samples.Select(s => (s.Sample, s.Cookie, s.Change)));
+    }
+
+    [Fact]
+    public void CancellationEndsTheWatchQuietly()
+    {
+        var clock = new ManualClock();
+        using var cts = new CancellationTokenSource();
+        var sampler = new ScriptedSampler(clock, _ => [Tcp(1, SocketState.Established, TimerKind.Keepalive, 7_000_000, 0)])
+        {
+            OnRead = i =>
+            {
+                if (i == 2)
+                {
+                    cts.Cancel();
+                }
+            },
+        };
+        using var watcher = new TimerWatcher(sampler, new TimerWatchOptions(), clock);
+        var samples = watcher.Run(cts.Token).ToList();   // no Count, no Timeout: only the token ends it
+        Assert.Equal(2, samples.Count);
+        Assert.Equal(3, sampler.ReadAt.Count);
+    }
+
+    [Fact]
+    public void CancellingTheSystemClockWaitReturnsAtOnce()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(100));
+        var clock = WatchClock.System;
+        var started = clock.Elapsed;
+        Assert.False(clock.WaitUntil(started + TimeSpan.FromMinutes(10), cts.Token));
+        Assert.True(clock.Elapsed - started < TimeSpan.FromMinutes(1));
+        Assert.True(clock.WaitUntil(clock.Elapsed + TimeSpan.FromMilliseconds(20), CancellationToken.None));
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-1000)]
+    public void AnIntervalOfZeroOrLessIsRejected(int ms)
+    {
+        var clock = new ManualClock();
+        var e = Assert.Throws<SocketToolsException>(() =>
+            new TimerWatcher(new ScriptedSampler(clock, None), new TimerWatchOptions { Interval = TimeSpan.FromMilliseconds(ms) }, clock));
+        Assert.Equal("InvalidWatchInterval", e.ErrorId);
+        Assert.Equal(ErrorKind.InvalidArgument, e.Kind);
+    }
+
+    [Fact]
+    public void ACountBelowOneAndANonPositiveTimeoutAreRejected()
+    {
+        Assert.Equal("InvalidWatchCount", Assert.Throws<SocketToolsException>(() => new TimerWatchOptions { Count = 0 }.Validate()).ErrorId);
+        Assert.Equal("InvalidWatchTimeout", Assert.Throws<SocketToolsException>(() => new TimerWatchOptions { Timeout = TimeSpan.Zero }.Validate()).ErrorId);
+    }
+
+    [Fact]
+    public void OnlyTcpSocketsCanBeWatched()
+    {
+        var udp = new SocketInfo { Protocol = SocketProtocol.Udp, Family = SocketFamily.IPv4, Type = SocketKind.Datagram, Cookie = 1 };
+        var e = Assert.Throws<SocketToolsException>(() => TimerWatcher.ForSockets([udp], null, new TimerWatchOptions()));
+        Assert.Equal("NotATcpSocket", e.ErrorId);
+    }
+
+    [Theory]
+    [InlineData("500ms", 500)]
+    [InlineData("2s", 2000)]
+    [InlineData("1.5sec", 1500)]
+    [InlineData("1min", 60_000)]
+    [InlineData("0.25", 250)]
+    [InlineData("00:00:03", 3000)]
+    public void DurationsParse(string text, double ms)
+    {
+        Assert.True(Duration.TryParse(text, out var t));
+        Assert.Equal(ms, t.TotalMilliseconds);
+    }
+
+    [Fact]
+    public void NumbersConvertToSecondsNotTicks()
+    {
+        Assert.Equal(TimeSpan.FromSeconds(2), Duration.Convert(2));
+        Assert.Equal(TimeSpan.FromMilliseconds(500), Duration.Convert(0.5));
+        Assert.Equal(TimeSpan.FromSeconds(3), Duration.Convert(TimeSpan.FromSeconds(3)));
+        Assert.Equal("soon", Duration.Convert("soon"));
+    }
+}
