@@ -1,0 +1,113 @@
+#Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.0.0' }
+# Run as root (ip netns): ./build.ps1 -Task Test. Every socket lives in a namespace this file creates and deletes.
+
+BeforeAll {
+    $script:modulePath = Join-Path $PSScriptRoot '..' 'output' 'SocketTools'
+    Import-Module $script:modulePath -Force
+    $script:ns = 'stt-pester-watch-' + [guid]::NewGuid().ToString('N').Substring(0, 8)
+    & ip netns add $script:ns
+    & ip -n $script:ns link set lo up
+
+    # One TIME-WAIT socket: the client closes first. Its timer runs for a minute, longer than this file.
+    $python = @'
+import socket, time
+server = socket.socket()
+server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+server.bind(("127.0.0.1", 7200))
+server.listen(8)
+client = socket.socket()
+client.connect(("127.0.0.1", 7200))
+accepted, _ = server.accept()
+client.close()
+time.sleep(0.05)
+accepted.close()
+'@
+    & ip netns exec $script:ns python3 -c $python
+}
+
+AfterAll {
+    & ip netns del $script:ns
+}
+
+Describe 'Watch-TcpTimer' {
+    It 'samples a TIME-WAIT timer counting down, one TimerSample per sample' {
+        $samples = @(Watch-TcpTimer -NetworkNamespace $script:ns -State TimeWait -Interval 300ms -Count 3)
+        $samples.Count | Should -Be 3
+        $samples[0] | Should -BeOfType ([SocketTools.Watching.TimerSample])
+        ($samples | ForEach-Object Sample) | Should -Be @(1, 2, 3)
+        ($samples | Select-Object -ExpandProperty Cookie -Unique).Count | Should -Be 1
+        $samples[0].Change | Should -Be ([SocketTools.Watching.TimerChange]::Appeared)
+        $samples[1].Change | Should -Be ([SocketTools.Watching.TimerChange]::None)
+        foreach ($sample in $samples) {
+            $sample.TimerKind | Should -Be ([SocketTools.TimerKind]::TimeWait)
+            $sample.Timer | Should -BeLessOrEqual ([timespan]::FromSeconds(60))
+        }
+        $samples[2].Timer | Should -BeLessThan $samples[0].Timer
+    }
+
+    It 'shows the same timer as ss -tano in the namespace' {
+        $sample = Watch-TcpTimer -NetworkNamespace $script:ns -State TimeWait -Count 1
+        $line = & ip netns exec $script:ns ss -Htano state time-wait
+        $line | Should -Match 'timer:\(timewait,(\d+)sec,0\)'
+        $ssSeconds = [int]$Matches[1]
+        [math]::Abs($sample.Timer.TotalSeconds - $ssSeconds) | Should -BeLessThan 2
+    }
+
+    It 'watches exactly the sockets piped from Get-SocketStat' {
+        $socket = Get-SocketStat -NetworkNamespace $script:ns -State TimeWait
+        $samples = @($socket | Watch-TcpTimer -NetworkNamespace $script:ns -Interval 0.2 -Count 2)
+        $samples.Count | Should -Be 2
+        $samples | ForEach-Object { $_.Cookie | Should -Be $socket.Cookie }
+    }
+
+    It 'prints ss -not style lines in the default view' {
+        $text = Watch-TcpTimer -NetworkNamespace $script:ns -State TimeWait -Count 1 | Format-Table | Out-String
+        $text | Should -Match 'State\s+Recv-Q\s+Send-Q\s+Local Address:Port\s+Peer Address:Port\s+Timer\s+Change'
+        $text | Should -Match 'TIME-WAIT'
+        $text | Should -Match 'timer:\(timewait,\d+sec,0\)'
+        $text | Should -Match 'Appeared'
+    }
+
+    It 'rejects a zero interval' {
+        { Watch-TcpTimer -Interval 0 -Count 1 } | Should -Throw -ErrorId 'ParameterArgumentValidationError,SocketTools.Commands.WatchTcpTimerCommand'
+    }
+
+    It 'rejects a negative interval' {
+        { Watch-TcpTimer -Interval ([timespan]::FromSeconds(-1)) -Count 1 } | Should -Throw -ErrorId 'ParameterArgumentValidationError,SocketTools.Commands.WatchTcpTimerCommand'
+    }
+
+    It 'rejects a UDP socket from the pipeline as InvalidArgument' {
+        $udp = [SocketTools.SocketInfo]@{ Protocol = 'Udp'; Family = 'IPv4'; Type = 'Datagram' }
+        $caught = $null
+        try { $udp | Watch-TcpTimer -Count 1 } catch { $caught = $_ }
+        $caught | Should -Not -BeNullOrEmpty
+        $caught.FullyQualifiedErrorId | Should -BeLike 'NotATcpSocket*'
+        $caught.CategoryInfo.Category | Should -Be ([System.Management.Automation.ErrorCategory]::InvalidArgument)
+    }
+
+    It 'ends at once and without error when stopped from another thread' {
+        $ps = [powershell]::Create()
+        try {
+            $null = $ps.AddCommand('Import-Module').AddParameter('Name', $script:modulePath).AddStatement()
+            $null = $ps.AddCommand('Watch-TcpTimer').AddParameter('NetworkNamespace', $script:ns).AddParameter('Interval', [timespan]::FromSeconds(30))
+            $handle = $ps.BeginInvoke()
+            $deadline = [datetime]::UtcNow.AddSeconds(10)
+            while ($ps.InvocationStateInfo.State -ne 'Running' -and [datetime]::UtcNow -lt $deadline) {
+                Start-Sleep -Milliseconds 50
+            }
+            Start-Sleep -Milliseconds 500   # the first sample is written; the watch now waits 30 s for the next
+            $ps.InvocationStateInfo.State | Should -Be 'Running'
+
+            $clock = [System.Diagnostics.Stopwatch]::StartNew()
+            $ps.Stop()
+            $clock.Elapsed.TotalSeconds | Should -BeLessThan 5
+            $handle.IsCompleted | Should -BeTrue
+            $ps.InvocationStateInfo.State | Should -Be 'Stopped'
+            $ps.Streams.Error.Count | Should -Be 0
+            $ps.HadErrors | Should -BeFalse
+        }
+        finally {
+            $ps.Dispose()
+        }
+    }
+}
