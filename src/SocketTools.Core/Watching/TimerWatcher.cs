@@ -8,6 +8,12 @@ public interface ISocketSampler : IDisposable
 {
     /// <summary>The watched TCP sockets as they are now.</summary>
     IReadOnlyList<SocketInfo> Sample(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Looks for a socket that a sample no longer lists: it may be gone, or may only have left the
+    /// selection (a SYN-SENT socket that connected). Null when it is gone.
+    /// </summary>
+    SocketInfo? Find(SocketInfo socket) => null;
 }
 
 /// <summary>
@@ -133,7 +139,20 @@ public sealed class TimerWatcher : IDisposable
 
             foreach (var gone in tracked.Values.Where(t => !present.Contains(t.Socket.Cookie)).ToList())
             {
-                output.Add(Closed(gone.Socket, sampleNumber, now, elapsed));
+                // Not listed any more: closed, or still there but out of the selection (a final
+                // sample shows where it went, then it is no longer watched).
+                var still = _sampler.Find(gone.Socket);
+                if (still is not null && still.Cookie == gone.Socket.Cookie && gone.Seen)
+                {
+                    var change = Diff(gone, still, readStart, readTime);
+                    output.Add(TimerSample.From(still, sampleNumber, now, elapsed, change,
+                        (change & TimerChange.StateChanged) != 0 ? gone.Socket.State : null));
+                }
+                else
+                {
+                    output.Add(Closed(gone.Socket, sampleNumber, now, elapsed));
+                }
+
                 tracked.Remove(gone.Socket.Cookie);
             }
 
@@ -248,15 +267,36 @@ public sealed class TimerWatcher : IDisposable
     /// <summary>The last sample of a socket, when it was read, and whether the watch has seen it yet.</summary>
     internal sealed record Tracked(SocketInfo Socket, TimeSpan ReadAt, TimeSpan ReadTime, bool Seen);
 
-    /// <summary>Each sample is one query through <see cref="SocketReader"/>: the kernel filters the states.</summary>
+    /// <summary>
+    /// Each sample is one query through <see cref="SocketReader"/> (the kernel filters the states); a
+    /// socket that drops out of it is looked for once by 4-tuple and cookie.
+    /// </summary>
     private sealed class QuerySampler(SocketQuery query, QueryDiagnostics diagnostics) : ISocketSampler
     {
+        private TcpSocketLookup? _lookup;
+
         public IReadOnlyList<SocketInfo> Sample(CancellationToken cancellationToken) =>
             SocketReader.Read(query, diagnostics, cancellationToken).ToList();
 
-        public void Dispose()
+        public SocketInfo? Find(SocketInfo socket)
         {
+            if (socket.Protocol != SocketProtocol.Tcp || socket.Family is not (SocketFamily.IPv4 or SocketFamily.IPv6))
+            {
+                return null;
+            }
+
+            try
+            {
+                _lookup ??= TcpSocketLookup.Open(query.NetworkNamespace);
+                return _lookup.Find(socket);
+            }
+            catch (SocketToolsException)
+            {
+                return null;   // cannot tell: report it closed, as the sample suggests
+            }
         }
+
+        public void Dispose() => _lookup?.Dispose();
     }
 
     /// <summary>Each sample is one exact kernel lookup per watched socket (4-tuple and cookie).</summary>

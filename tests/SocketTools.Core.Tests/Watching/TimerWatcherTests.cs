@@ -46,6 +46,10 @@ internal sealed class ScriptedSampler(ManualClock clock, params Func<int, IReadO
 
     public bool Disposed { get; private set; }
 
+    public Func<SocketInfo, SocketInfo?>? FindOf { get; set; }
+
+    public SocketInfo? Find(SocketInfo socket) => FindOf?.Invoke(socket);
+
     public IReadOnlyList<SocketInfo> Sample(CancellationToken cancellationToken)
     {
         int i = ReadAt.Count;
@@ -150,6 +154,30 @@ public sealed class TimerWatcherTests
         Assert.Equal(TimerKind.Off, closed.TimerKind);
         Assert.Equal(SocketState.Established, closed.State);
         Assert.Equal(40000, closed.LocalPort);
+    }
+
+    [Fact]
+    public void ASocketThatLeavesTheSelectionGetsAFinalSampleNotClosed()
+    {
+        var clock = new ManualClock();
+        var connected = Tcp(1, SocketState.Established, TimerKind.Off, 0, 0);
+        var sampler = new ScriptedSampler(clock,
+            _ => [Tcp(1, SocketState.SynSent, TimerKind.On, 1000, 1), Tcp(2, SocketState.SynSent, TimerKind.On, 1000, 1, 40001)],
+            None,
+            None)
+        {
+            FindOf = s => s.Cookie == 1 ? connected : null,   // 1 connected (out of -State SynSent); 2 gave up
+        };
+        var samples = new TimerWatcher(sampler, new TimerWatchOptions { Count = 3 }, clock).Run().ToList();
+        Assert.Equal(
+            [
+                (1, 1UL, SocketState.SynSent, TimerChange.Appeared),
+                (1, 2UL, SocketState.SynSent, TimerChange.Appeared),
+                (2, 1UL, SocketState.Established, TimerChange.StateChanged),
+                (2, 2UL, SocketState.SynSent, TimerChange.Closed),
+            ],
+            samples.Select(s => (s.Sample, s.Cookie, s.State, s.Change)));
+        Assert.Equal(SocketState.SynSent, samples[2].PreviousState);
     }
 
     [Fact]
