@@ -32,9 +32,8 @@ public sealed class TcpLookupLiveTests
             Assert.Equal(s.RemoteAddress, found.RemoteAddress);
             Assert.Equal(s.RemotePort, found.RemotePort);
             Assert.Equal(s.Interface, found.Interface);
-            Assert.Equal(s.RecvQ, found.RecvQ);
-            Assert.Equal(s.SendQ, found.SendQ);
-            Assert.Equal(s.TimerKind, found.TimerKind);
+            Assert.Equal(s.Uid, found.Uid);
+            Assert.Equal(s.Inode, found.Inode);
 
             // The same 4-tuple with another cookie is another socket: not this one.
             var other = new SocketInfo

@@ -97,6 +97,16 @@ public sealed class TimerLiveTests(ITestOutputHelper output)
         }
     }
 
+    private static void WaitFor(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "timed out waiting for the scenario");
+            Thread.Sleep(20);
+        }
+    }
+
     private static TimerWatcher WatchQuery(string ns, string state, TimerWatchOptions options) =>
         TimerWatcher.ForQuery(new QueryParameters { State = [state], NetworkNamespace = ns }.ToQuery(), options);
 
@@ -177,9 +187,14 @@ public sealed class TimerLiveTests(ITestOutputHelper output)
         TwoHosts.Iptables(hosts.Node1, "INPUT", "-p", "tcp", "--sport", Port.ToString(), "-j", "DROP");
         hosts.ListenOnMaster(Port);
         hosts.StartConnectFromNode1(Port);
+        WaitFor(() => TwoHosts.Ss(hosts.Master, "-Htan", "state", "syn-recv").Contains(":" + Port, StringComparison.Ordinal));
+
+        // The client's own SYN retransmissions would make master resend its SYN-ACK too (and count
+        // it) without its timer firing; stop them, so that only master's SYN-ACK timer drives the count.
+        TwoHosts.Iptables(hosts.Node1, "OUTPUT", "-p", "tcp", "--dport", Port.ToString(), "--syn", "-j", "DROP");
 
         var observed = WatchWithSs(
-            WatchQuery(hosts.Master, "SynReceived", new TimerWatchOptions { Interval = TimeSpan.FromMilliseconds(300), Timeout = TimeSpan.FromSeconds(3.5) }),
+            WatchQuery(hosts.Master, "SynReceived", new TimerWatchOptions { Interval = TimeSpan.FromMilliseconds(300), Timeout = TimeSpan.FromSeconds(4) }),
             hosts.Master, s => s.LocalPort == Port);
 
         Assert.True(observed.Count >= 8, $"{observed.Count} samples");
