@@ -77,9 +77,31 @@ Describe 'Watch-TcpTimer' {
     }
 
     It 'rejects a UDP socket from the pipeline as InvalidArgument' {
-        $udp = [SocketTools.SocketInfo]@{ Protocol = 'Udp'; Family = 'IPv4'; Type = 'Datagram' }
+        $code = 'import socket, time; s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 5300)); time.sleep(30)'
+        # ip netns exec execs python3 in place, so this process is the one that holds the socket.
+        $psi = [System.Diagnostics.ProcessStartInfo]::new('ip')
+        foreach ($argument in @('netns', 'exec', $script:ns, 'python3', '-c', $code)) {
+            $psi.ArgumentList.Add($argument)
+        }
+        $holder = [System.Diagnostics.Process]::Start($psi)
+        try {
+            $udp = $null
+            $deadline = [datetime]::UtcNow.AddSeconds(10)
+            while (-not $udp -and [datetime]::UtcNow -lt $deadline) {
+                Start-Sleep -Milliseconds 50
+                $udp = Get-SocketStat -NetworkNamespace $script:ns -Protocol Udp -LocalPort 5300
+            }
+            $udp | Should -Not -BeNullOrEmpty
+        }
+        catch {
+            $holder.Kill()
+            $holder.Dispose()
+            throw
+        }
         $caught = $null
-        try { $udp | Watch-TcpTimer -Count 1 } catch { $caught = $_ }
+        try { $udp | Watch-TcpTimer -NetworkNamespace $script:ns -Count 1 } catch { $caught = $_ }
+        $holder.Kill()
+        $holder.Dispose()
         $caught | Should -Not -BeNullOrEmpty
         $caught.FullyQualifiedErrorId | Should -BeLike 'NotATcpSocket*'
         $caught.CategoryInfo.Category | Should -Be ([System.Management.Automation.ErrorCategory]::InvalidArgument)

