@@ -41,12 +41,15 @@ internal sealed class TcpSocketLookup : IDisposable
         }
     }
 
-    /// <summary>The socket as it is now, or null when it is gone (or its 4-tuple belongs to a newer socket).</summary>
+    /// <summary>
+    /// The socket as it is now, or null when it is gone (or its 4-tuple belongs to a newer socket).
+    /// A target without a cookie (from /proc/net) matches whatever socket has its 4-tuple.
+    /// </summary>
     public SocketInfo? Find(SocketInfo target)
     {
         int length = BuildExactRequest(_request, target);
         int errno = _socket.Request(_request, length, msg => InetDiag.Parse(msg, SocketProtocol.Tcp, _names), out var found);
-        if (errno == 0 && found is not null && found.Cookie == target.Cookie)
+        if (errno == 0 && found is not null && (found.Cookie == target.Cookie || target.Cookie == 0))
         {
             return found;
         }
@@ -99,8 +102,11 @@ internal sealed class TcpSocketLookup : IDisposable
         WriteAddress(id.Slice(4, 16), target.LocalAddress, af);
         WriteAddress(id.Slice(20, 16), target.RemoteAddress, af);
         BinaryPrimitives.WriteUInt32LittleEndian(id[36..], (uint)target.InterfaceIndex);
-        BinaryPrimitives.WriteUInt32LittleEndian(id[40..], (uint)target.Cookie);
-        BinaryPrimitives.WriteUInt32LittleEndian(id[44..], (uint)(target.Cookie >> 32));
+        // Cookie 0 (a socket read from /proc/net) asks for whatever socket has the 4-tuple:
+        // INET_DIAG_NOCOOKIE (all ones) tells the kernel not to check.
+        ulong cookie = target.Cookie == 0 ? ulong.MaxValue : target.Cookie;
+        BinaryPrimitives.WriteUInt32LittleEndian(id[40..], (uint)cookie);
+        BinaryPrimitives.WriteUInt32LittleEndian(id[44..], (uint)(cookie >> 32));
         return length;
     }
 

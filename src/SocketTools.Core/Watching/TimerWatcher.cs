@@ -65,7 +65,7 @@ public sealed class TimerWatcher : IDisposable
             }
         }
 
-        var distinct = sockets.GroupBy(s => s.Cookie).Select(g => g.First()).ToList();
+        var distinct = sockets.GroupBy(SocketKey.Of).Select(g => g.First()).ToList();
         return new TimerWatcher(new CookieSampler(distinct, networkNamespace), options, seeds: distinct);
     }
 
@@ -79,10 +79,10 @@ public sealed class TimerWatcher : IDisposable
     /// </summary>
     public IEnumerable<TimerSample> Run(CancellationToken cancellationToken = default)
     {
-        var tracked = new Dictionary<ulong, Tracked>();
+        var tracked = new Dictionary<SocketKey, Tracked>();
         foreach (var seed in _seeds)
         {
-            tracked[seed.Cookie] = new Tracked(seed, TimeSpan.Zero, TimeSpan.Zero, Seen: false);
+            tracked[SocketKey.Of(seed)] = new Tracked(seed, TimeSpan.Zero, TimeSpan.Zero, Seen: false);
         }
 
         bool watchedAny = _seeds.Count > 0;
@@ -122,27 +122,34 @@ public sealed class TimerWatcher : IDisposable
             watchedAny |= sockets.Count > 0;
             var elapsed = readStart - start;
             var output = new List<TimerSample>(sockets.Count + 4);
-            var present = new HashSet<ulong>();
+            var present = new HashSet<SocketKey>();
             foreach (var socket in sockets)
             {
-                if (!present.Add(socket.Cookie))
+                var key = SocketKey.Of(socket);
+                if (!present.Add(key))
                 {
                     continue;
                 }
 
-                tracked.TryGetValue(socket.Cookie, out var before);
+                if (!tracked.TryGetValue(key, out var before) && socket.Cookie != 0
+                    && tracked.Remove(SocketKey.OfTuple(socket), out var adopted))
+                {
+                    // A socket first known without a cookie (piped from a /proc/net read) now has one.
+                    before = adopted;
+                }
+
                 var change = Diff(before, socket, readStart, readTime);
                 output.Add(TimerSample.From(socket, sampleNumber, now, elapsed, change,
                     (change & TimerChange.StateChanged) != 0 ? before!.Socket.State : null));
-                tracked[socket.Cookie] = new Tracked(socket, readStart, readTime, Seen: true);
+                tracked[key] = new Tracked(socket, readStart, readTime, Seen: true);
             }
 
-            foreach (var gone in tracked.Values.Where(t => !present.Contains(t.Socket.Cookie)).ToList())
+            foreach (var (goneKey, gone) in tracked.Where(t => !present.Contains(t.Key)).ToList())
             {
                 // Not listed any more: closed, or still there but out of the selection (a final
                 // sample shows where it went, then it is no longer watched).
                 var still = _sampler.Find(gone.Socket);
-                if (still is not null && still.Cookie == gone.Socket.Cookie && gone.Seen)
+                if (still is not null && (still.Cookie == gone.Socket.Cookie || gone.Socket.Cookie == 0) && gone.Seen)
                 {
                     var change = Diff(gone, still, readStart, readTime);
                     output.Add(TimerSample.From(still, sampleNumber, now, elapsed, change,
@@ -153,7 +160,7 @@ public sealed class TimerWatcher : IDisposable
                     output.Add(Closed(gone.Socket, sampleNumber, now, elapsed));
                 }
 
-                tracked.Remove(gone.Socket.Cookie);
+                tracked.Remove(goneKey);
             }
 
             foreach (var sample in output)
@@ -264,6 +271,18 @@ public sealed class TimerWatcher : IDisposable
     /// <inheritdoc />
     public void Dispose() => _sampler.Dispose();
 
+    /// <summary>
+    /// What a socket is tracked by: its cookie; for a socket without one (read from /proc/net, which
+    /// has no cookies), its family and 4-tuple, so a new connection on the same 4-tuple cannot be told apart.
+    /// </summary>
+    internal readonly record struct SocketKey(ulong Cookie, SocketFamily Family, System.Net.IPAddress? Local, int LocalPort,
+        System.Net.IPAddress? Remote, int RemotePort)
+    {
+        public static SocketKey Of(SocketInfo s) => s.Cookie != 0 ? new(s.Cookie, default, null, 0, null, 0) : OfTuple(s);
+
+        public static SocketKey OfTuple(SocketInfo s) => new(0, s.Family, s.LocalAddress, s.LocalPort, s.RemoteAddress, s.RemotePort);
+    }
+
     /// <summary>The last sample of a socket, when it was read, and whether the watch has seen it yet.</summary>
     internal sealed record Tracked(SocketInfo Socket, TimeSpan ReadAt, TimeSpan ReadTime, bool Seen);
 
@@ -319,6 +338,7 @@ public sealed class TimerWatcher : IDisposable
                 }
                 else
                 {
+                    _live[i] = now;      // a socket listed without a cookie (/proc/net) is now known by its own
                     found.Add(now);
                 }
             }

@@ -42,6 +42,14 @@ public sealed class TcpLookupLiveTests
                 RemoteAddress = s.RemoteAddress, RemotePort = s.RemotePort, InterfaceIndex = s.InterfaceIndex, Cookie = s.Cookie + 1_000_000,
             };
             Assert.Null(lookup.Find(other));
+
+            // Without a cookie (a socket read from /proc/net) the 4-tuple alone finds it.
+            var byTuple = lookup.Find(new SocketInfo
+            {
+                Protocol = s.Protocol, Family = s.Family, State = s.State, LocalAddress = s.LocalAddress, LocalPort = s.LocalPort,
+                RemoteAddress = s.RemoteAddress, RemotePort = s.RemotePort, InterfaceIndex = s.InterfaceIndex,
+            });
+            Assert.True(byTuple?.Cookie == s.Cookie, $"{s} (sk:{s.Cookie:x}) was not found by its 4-tuple");
         }
     }
 

@@ -181,6 +181,42 @@ public sealed class TimerWatcherTests
     }
 
     [Fact]
+    public void SocketsWithoutACookieAreTrackedByTheirFourTuple()
+    {
+        var clock = new ManualClock();
+        SocketInfo NoCookie(SocketState state, int port) => new()
+        {
+            Protocol = SocketProtocol.Tcp, Family = SocketFamily.IPv4, State = state,
+            LocalAddress = IPAddress.Parse("192.0.2.2"), LocalPort = port, RemoteAddress = IPAddress.Parse("192.0.2.1"), RemotePort = 11111,
+            TimerKind = TimerKind.On, Timer = TimeSpan.FromMilliseconds(900), Retransmits = 1,
+        };
+        var sampler = new ScriptedSampler(clock,
+            _ => [NoCookie(SocketState.SynSent, 40000), NoCookie(SocketState.SynSent, 40001)],
+            _ => [NoCookie(SocketState.SynSent, 40000), NoCookie(SocketState.SynSent, 40001)],
+            _ => [NoCookie(SocketState.SynSent, 40001)]);
+        var samples = new TimerWatcher(sampler, new TimerWatchOptions { Count = 3 }, clock).Run().ToList();
+        Assert.Equal(
+            [
+                (1, 40000, TimerChange.Appeared), (1, 40001, TimerChange.Appeared),
+                (2, 40000, TimerChange.TimerRestarted), (2, 40001, TimerChange.TimerRestarted),
+                (3, 40001, TimerChange.TimerRestarted), (3, 40000, TimerChange.Closed),
+            ],
+            samples.Select(s => (s.Sample, s.LocalPort, s.Change)));
+    }
+
+    [Fact]
+    public void APipedSocketWithoutACookieIsAdoptedWhenItsCookieIsKnown()
+    {
+        var clock = new ManualClock();
+        var fromProc = Tcp(0, SocketState.TimeWait, TimerKind.TimeWait, 30_000, 0);
+        var sampler = new ScriptedSampler(clock,
+            _ => [Tcp(77, SocketState.TimeWait, TimerKind.TimeWait, 29_000, 0)],
+            _ => [Tcp(77, SocketState.TimeWait, TimerKind.TimeWait, 28_000, 0)]);
+        var samples = new TimerWatcher(sampler, new TimerWatchOptions { Count = 2 }, clock, seeds: [fromProc]).Run().ToList();
+        Assert.Equal([(1, 77UL, TimerChange.Appeared), (2, 77UL, TimerChange.None)], samples.Select(s => (s.Sample, s.Cookie, s.Change)));
+    }
+
+    [Fact]
     public void ATimerCountingDownIsNoChange()
     {
         var clock = new ManualClock();
