@@ -8,6 +8,7 @@ namespace SocketTools.Linux;
 internal sealed unsafe class InterfaceNames : IDisposable
 {
     private const uint SIOCGIFNAME = 0x8910;
+    private const uint SIOCGIFINDEX = 0x8933;
     private readonly Dictionary<int, string?> _cache = [];
     private int _fd;
 
@@ -33,6 +34,27 @@ internal sealed unsafe class InterfaceNames : IDisposable
         name = Lookup(index);
         _cache[index] = name;
         return name;
+    }
+
+    /// <summary>The index of interface <paramref name="name"/> (SIOCGIFINDEX), or null when there is none.</summary>
+    public int? IndexOf(string name)
+    {
+        byte[] ascii = Encoding.ASCII.GetBytes(name);
+        if (_fd < 0 || ascii.Length == 0 || ascii.Length > 15)
+        {
+            return null;
+        }
+
+        byte* ifreq = stackalloc byte[40];
+        new Span<byte>(ifreq, 40).Clear();
+        ascii.CopyTo(new Span<byte>(ifreq, 16));
+        if (Libc.Ioctl(_fd, SIOCGIFINDEX, ifreq) != 0)
+        {
+            _ = Marshal.GetLastPInvokeError();
+            return null;
+        }
+
+        return *(int*)(ifreq + 16);
     }
 
     private string? Lookup(int index)

@@ -14,7 +14,10 @@ public sealed class NetlinkSource : ISocketSource
         using var socket = NetlinkSocket.Open(query.NetworkNamespace);
         using var names = InterfaceNames.Open(query.NetworkNamespace);
         diagnostics.SourceUsed = "netlink";
-        byte[] request = new byte[NetlinkSocket.HeaderLength + InetDiag.RequestLength + 4096];
+
+        // Ports, addresses, the device and -Filter go to the kernel as bytecode, compiled once.
+        byte[]? bytecode = query.KernelBytecode ? InetDiagBytecode.Compile(query.KernelFilter(), names.IndexOf) : null;
+        byte[] request = new byte[NetlinkSocket.HeaderLength + InetDiag.RequestLength + 8 + (bytecode?.Length ?? 0)];
         foreach (var protocol in query.Protocols)
         {
             byte ipProtocol = protocol switch
@@ -58,11 +61,32 @@ public sealed class NetlinkSource : ISocketSource
                     ext |= InetDiag.ExtBit(InetDiag.INET_DIAG_SKMEMINFO);
                 }
 
-                int length = InetDiag.BuildRequest(request, af, ipProtocol, ext, states, default);
+                int length = InetDiag.BuildRequest(request, af, ipProtocol, ext, states, bytecode);
                 var proto = protocol;
-                foreach (var item in socket.Dump(request, length, msg => InetDiag.Parse(msg, proto, names), cancellationToken))
+                var dump = socket.Dump(request, length, msg => InetDiag.Parse(msg, proto, names), cancellationToken).GetEnumerator();
+                bool more;
+                try
                 {
-                    yield return item;
+                    more = dump.MoveNext();
+                }
+                catch (NetlinkException e) when (e.Errno == Native.Errno.EINVAL && bytecode is not null)
+                {
+                    // This kernel rejects our bytecode: ask for everything; the in-process check still filters.
+                    diagnostics.Warn($"The kernel rejected the socket filter bytecode ({e.Message}); filtering in process instead.");
+                    dump.Dispose();
+                    bytecode = null;
+                    length = InetDiag.BuildRequest(request, af, ipProtocol, ext, states, default);
+                    dump = socket.Dump(request, length, msg => InetDiag.Parse(msg, proto, names), cancellationToken).GetEnumerator();
+                    more = dump.MoveNext();
+                }
+
+                using (dump)
+                {
+                    while (more)
+                    {
+                        yield return dump.Current;
+                        more = dump.MoveNext();
+                    }
                 }
             }
         }

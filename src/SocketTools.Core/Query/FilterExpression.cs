@@ -1,20 +1,563 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+
 namespace SocketTools.Query;
 
 /// <summary>
-/// A parsed ss filter expression (ss's ssfilter.y language). The language itself comes with the
-/// query-language work; this is the seam the query and the sources use.
+/// A parsed ss filter expression (iproute2's ssfilter.y language):
+/// <code>
+/// filter  := { state STATE | exclude STATE } [ exprlist ]
+/// exprlist:= expr { [ and | &amp; | &amp;&amp; | or | | | || ] expr }      (left to right, no precedence, as in ss)
+/// expr    := ( exprlist ) | not expr | ! expr
+///          | src [=] HOST | dst [=] HOST
+///          | sport OP PORT | dport OP PORT          OP: = == eq != ne neq &lt; lt &lt;= le leq &gt; gt &gt;= ge geq, or none (=)
+///          | dev [=|!=] NAME-OR-INDEX | autobound
+/// HOST    := [inet:|inet6:] ( ADDR[/LEN][:PORT] | [ADDR][/LEN][:PORT] | *[:PORT] ); "src inet6 ::1" also works
+/// PORT    := [:]( NUMBER | SERVICE | * )
+/// </code>
+/// Leading state clauses select states as ss's do (see <see cref="ApplyStates"/>); a family prefix
+/// restricts the whole query to that family, as it does in ss (<see cref="Family"/>).
 /// </summary>
 public sealed class FilterExpression
 {
-    private FilterExpression(string text) => Text = text;
+    private readonly List<(bool Exclude, StateSet States)> _stateClauses;
+
+    private FilterExpression(string text, FilterNode? root, List<(bool, StateSet)> stateClauses, SocketFamily? family)
+    {
+        Text = text;
+        Root = root;
+        _stateClauses = stateClauses;
+        Family = family;
+    }
 
     /// <summary>The expression as written.</summary>
     public string Text { get; }
 
-    /// <summary>Parses an expression; a syntax error is an InvalidArgument <see cref="SocketToolsException"/>.</summary>
-    public static FilterExpression Parse(string text) =>
-        throw new SocketToolsException("FilterNotSupported", ErrorKind.NotSpecified, "Filter expressions are not implemented yet.");
+    /// <summary>The condition tree; null when the expression is only state clauses (or empty).</summary>
+    public FilterNode? Root { get; }
 
-    /// <summary>Whether a socket satisfies the expression.</summary>
-    public bool Matches(SocketInfo socket) => true;
+    /// <summary>Whether the expression has state or exclude clauses.</summary>
+    public bool HasStateClauses => _stateClauses.Count > 0;
+
+    /// <summary>The family the last inet: / inet6: prefix named (ss then shows only that family), or null.</summary>
+    public SocketFamily? Family { get; }
+
+    /// <summary>
+    /// Applies the state clauses as ss does: the first 'state' clause replaces <paramref name="current"/>
+    /// (the set -Listening or -All chose) unless <paramref name="sawStates"/>, the first 'exclude'
+    /// clause starts from all states; later clauses add ('state') or remove ('exclude').
+    /// </summary>
+    public StateSet ApplyStates(StateSet current, bool sawStates)
+    {
+        uint mask = current.Mask;
+        foreach (var (exclude, states) in _stateClauses)
+        {
+            if (!sawStates)
+            {
+                mask = exclude ? StateSet.All.Mask : 0;
+                sawStates = true;
+            }
+
+            mask = exclude ? mask & ~states.Mask : mask | states.Mask;
+        }
+
+        return new StateSet(mask);
+    }
+
+    /// <summary>Whether a socket satisfies the expression's conditions (state clauses are checked by the query's state set).</summary>
+    public bool Matches(SocketInfo socket) => Root is null || Root.Matches(socket);
+
+    /// <inheritdoc />
+    public override string ToString() => Text;
+
+    /// <summary>
+    /// Parses an expression. A syntax error is a <see cref="FilterSyntaxException"/> (ErrorId
+    /// FilterSyntaxError, InvalidArgument) naming the 1-based column and what was expected.
+    /// </summary>
+    public static FilterExpression Parse(string text, Func<string, int?>? serviceLookup = null) =>
+        new Parser(text, serviceLookup ?? Services.Lookup).ParseFilter();
+
+    private readonly record struct Token(string Text, int Column)
+    {
+        public bool Is(params string[] words)
+        {
+            foreach (string w in words)
+            {
+                if (string.Equals(Text, w, StringComparison.OrdinalIgnoreCase))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+    }
+
+    private sealed class Parser
+    {
+        private static readonly string[] And = ["and", "&", "&&"];
+        private static readonly string[] Or = ["or", "|", "||"];
+        private static readonly string[] Not = ["not", "!"];
+        private static readonly string[] Eq = ["=", "==", "eq"];
+        private static readonly string[] Neq = ["!=", "ne", "neq"];
+        private static readonly string[] Ge = [">=", "ge", "geq"];
+        private static readonly string[] Le = ["<=", "le", "leq"];
+        private static readonly string[] Gt = [">", "gt"];
+        private static readonly string[] Lt = ["<", "lt"];
+        private static readonly string[] Keywords =
+            ["src", "dst", "sport", "dport", "dev", "autobound", "state", "exclude", "excl", "(", ")",
+             "and", "&", "&&", "or", "|", "||", "not", "!"];
+
+        private readonly string _text;
+        private readonly Func<string, int?> _services;
+        private readonly List<Token> _tokens;
+        private int _pos;
+        private SocketFamily? _family;
+
+        public Parser(string text, Func<string, int?> services)
+        {
+            _text = text;
+            _services = services;
+            _tokens = Lex(text);
+        }
+
+        private Token? Peek => _pos < _tokens.Count ? _tokens[_pos] : null;
+
+        private int EndColumn => _text.TrimEnd().Length + 1;
+
+        public FilterExpression ParseFilter()
+        {
+            var clauses = new List<(bool, StateSet)>();
+            while (Peek is Token t && t.Is("state", "exclude", "excl"))
+            {
+                _pos++;
+                bool exclude = !t.Is("state");
+                if (Peek is not Token name || IsKeyword(name))
+                {
+                    throw Error(Peek, $"a state name or group after '{t.Text}'",
+                        "Use a state such as established or time-wait, or a group such as connected.");
+                }
+
+                _pos++;
+                if (!StateSet.TryParse(name.Text, out var set))
+                {
+                    throw Error(name, $"a state name or group after '{t.Text}', not '{name.Text}'",
+                        "Valid values: " + string.Join(", ", StateSet.CompletionNames) + ".");
+                }
+
+                clauses.Add((exclude, set));
+            }
+
+            FilterNode? root = null;
+            if (Peek is not null)
+            {
+                root = ParseList();
+                if (Peek is Token extra)
+                {
+                    throw extra.Text == ")"
+                        ? Error(extra, "an expression before ')': this ')' has no matching '('")
+                        : extra.Is("state", "exclude", "excl")
+                            ? Error(extra, $"a condition, not '{extra.Text}': state clauses must come before the expression, as in ss")
+                            : Error(extra, $"'and', 'or' or a condition, not '{extra.Text}'");
+                }
+            }
+
+            return new FilterExpression(_text, root, clauses, _family);
+        }
+
+        // exprlist: expr { [and|or] expr }, left to right with no precedence, as ssfilter.y's grammar does.
+        private FilterNode ParseList()
+        {
+            var left = ParseExpr();
+            while (Peek is Token t && t.Text != ")")
+            {
+                if (t.Is(Or))
+                {
+                    _pos++;
+                    left = new OrNode(left, ParseExpr(t));
+                }
+                else if (t.Is(And))
+                {
+                    _pos++;
+                    left = new AndNode(left, ParseExpr(t));
+                }
+                else if (t.Is("state", "exclude", "excl"))
+                {
+                    break;
+                }
+                else
+                {
+                    left = new AndNode(left, ParseExpr());
+                }
+            }
+
+            return left;
+        }
+
+        private FilterNode ParseExpr(Token? after = null)
+        {
+            if (Peek is not Token t)
+            {
+                throw Error(null, after is Token a ? $"a condition after '{a.Text}'" : "a condition");
+            }
+
+            _pos++;
+            if (t.Text == "(")
+            {
+                if (Peek is Token close && close.Text == ")")
+                {
+                    throw Error(close, "a condition after '('");
+                }
+
+                var inner = ParseList();
+                if (Peek is not Token end || end.Text != ")")
+                {
+                    throw Error(Peek, $"')' to close the '(' at column {t.Column}");
+                }
+
+                _pos++;
+                return inner;
+            }
+
+            if (t.Is(Not))
+            {
+                return new NotNode(ParseExpr(t));
+            }
+
+            if (t.Is("autobound"))
+            {
+                return new AutoBoundNode();
+            }
+
+            if (t.Is("src", "dst"))
+            {
+                bool remote = t.Is("dst");
+                Token op = t;
+                if (Peek is Token eq && eq.Is(Eq))
+                {
+                    _pos++;
+                    op = eq;
+                }
+
+                return ParseHost(remote, isPort: false, t, op);
+            }
+
+            if (t.Is("sport", "dport"))
+            {
+                bool remote = t.Is("dport");
+                if (Peek is not Token op || IsKeyword(op) && !IsOperator(op))
+                {
+                    throw Error(Peek, $"an operator or a port after '{t.Text}'");
+                }
+
+                if (op.Is(Ge) || op.Is(Le) || op.Is(Gt) || op.Is(Lt) || op.Is(Eq) || op.Is(Neq))
+                {
+                    _pos++;
+                }
+                else
+                {
+                    op = t;   // no operator: '='
+                }
+
+                var host = ParseHost(remote, isPort: true, t, op);
+                int port = host.Port;
+                if (op.Is(Ge))
+                {
+                    return new PortCompareNode(remote, true, port);
+                }
+
+                if (op.Is(Le))
+                {
+                    return new PortCompareNode(remote, false, port);
+                }
+
+                if (op.Is(Gt))
+                {
+                    return new NotNode(new PortCompareNode(remote, false, port));
+                }
+
+                if (op.Is(Lt))
+                {
+                    return new NotNode(new PortCompareNode(remote, true, port));
+                }
+
+                return op.Is(Neq) ? new NotNode(host) : host;
+            }
+
+            if (t.Is("dev"))
+            {
+                bool negate = false;
+                if (Peek is Token op && (op.Is(Eq) || op.Is(Neq)))
+                {
+                    _pos++;
+                    negate = op.Is(Neq);
+                }
+
+                if (Peek is not Token dev || IsKeyword(dev) || IsOperator(dev))
+                {
+                    throw Error(Peek, $"a device name or index after '{_tokens[_pos - 1].Text}'");
+                }
+
+                _pos++;
+                FilterNode node = uint.TryParse(dev.Text, NumberStyles.None, CultureInfo.InvariantCulture, out uint index) && index <= int.MaxValue
+                    ? new DeviceNode((int)index)
+                    : new DeviceNode(dev.Text);
+                return negate ? new NotNode(node) : node;
+            }
+
+            if (t.Text == ")")
+            {
+                throw Error(t, after is Token a ? $"a condition after '{a.Text}'" : "a condition before ')'");
+            }
+
+            if (IsOperator(t) || t.Is(And) || t.Is(Or))
+            {
+                throw Error(t, after is Token a ? $"a condition after '{a.Text}', not '{t.Text}'" : $"a condition, not '{t.Text}'");
+            }
+
+            throw Error(t, $"a condition (src, dst, sport, dport, dev, autobound, not, '('), not '{t.Text}'");
+        }
+
+        private HostNode ParseHost(bool remote, bool isPort, Token keyword, Token op)
+        {
+            string what = isPort ? "a port" : "an address";
+            string after = op.Text == keyword.Text ? $"'{keyword.Text}'" : $"'{keyword.Text} {op.Text}'";
+            if (Peek is not Token t || IsKeyword(t) || IsOperator(t))
+            {
+                throw Error(Peek, $"{what} after {after}");
+            }
+
+            _pos++;
+            string s = t.Text;
+            SocketFamily? family = null;
+
+            // Our spelling "src inet6 ::1": the family as a word of its own.
+            if ((t.Is("inet") || t.Is("inet6")) && Peek is Token next && !IsKeyword(next) && !IsOperator(next))
+            {
+                _pos++;
+                family = t.Is("inet") ? SocketFamily.IPv4 : SocketFamily.IPv6;
+                t = next;
+                s = next.Text;
+            }
+            else if (s.StartsWith("inet:", StringComparison.OrdinalIgnoreCase))
+            {
+                family = SocketFamily.IPv4;
+                s = s[5..];
+            }
+            else if (s.StartsWith("inet6:", StringComparison.OrdinalIgnoreCase))
+            {
+                family = SocketFamily.IPv6;
+                s = s[6..];
+            }
+            else if (s.Contains(':') && s.IndexOf(':') is int colon && colon > 0 && s[..colon] is string fam
+                && fam.All(char.IsAsciiLetter) && fam is "unix" or "link" or "netlink" or "vsock")
+            {
+                throw Error(t, $"an inet or inet6 {what}: '{fam}:' conditions are not supported by -Filter");
+            }
+
+            if (family is not null)
+            {
+                _family = family;
+            }
+
+            string? addressText;
+            string? portText;
+            if (isPort)
+            {
+                addressText = null;
+                portText = s;
+            }
+            else if (s.StartsWith('['))
+            {
+                int close = s.IndexOf(']');
+                if (close < 0)
+                {
+                    throw Error(t, $"']' to close the address '{s}'");
+                }
+
+                addressText = s[1..close];
+                string rest = s[(close + 1)..];
+                if (rest.Length > 0 && rest[0] != ':')
+                {
+                    throw Error(t, $"':PORT' after the bracketed address in '{s}'");
+                }
+
+                portText = rest;
+            }
+            else if (s.StartsWith('*'))
+            {
+                addressText = null;
+                portText = s[1..];
+            }
+            else
+            {
+                int slash = s.IndexOf('/');
+                int colon = s.LastIndexOf(':');
+                if (slash < 0 && s.Count(c => c == ':') > 1 && IPAddress.TryParse(s, out _))
+                {
+                    colon = -1;   // a bare IPv6 address: ss needs [ ] around it to give a port
+                }
+
+                if (colon >= 0 && colon > slash)
+                {
+                    addressText = s[..colon];
+                    portText = s[colon..];
+                }
+                else
+                {
+                    addressText = s;
+                    portText = null;
+                }
+            }
+
+            int port = -1;
+            if (!string.IsNullOrEmpty(portText))
+            {
+                string p = portText[0] == ':' ? portText[1..] : portText;
+                if (p.Length > 0 && p != "*")
+                {
+                    if (int.TryParse(p, NumberStyles.None, CultureInfo.InvariantCulture, out int n))
+                    {
+                        if (n > 65535)
+                        {
+                            throw Error(t, $"a port from 0 to 65535 after {after}, not {n}");
+                        }
+
+                        port = n;
+                    }
+                    else if (_services(p) is int service)
+                    {
+                        port = service;
+                    }
+                    else
+                    {
+                        throw Error(t, $"a port after {after}: '{p}' is not a number or a service name in /etc/services");
+                    }
+                }
+            }
+
+            IPPrefix? prefix = null;
+            if (!string.IsNullOrEmpty(addressText) && addressText != "*")
+            {
+                if (!TryPrefix(addressText, out var parsed, out string why))
+                {
+                    throw Error(t, $"{what} after {after}: {why}");
+                }
+
+                var parsedFamily = parsed.Address.AddressFamily == AddressFamily.InterNetwork ? SocketFamily.IPv4 : SocketFamily.IPv6;
+                if (family is SocketFamily f && f != parsedFamily)
+                {
+                    throw Error(t, $"an {(f == SocketFamily.IPv4 ? "IPv4" : "IPv6")} address after the family '{(f == SocketFamily.IPv4 ? "inet" : "inet6")}', not '{addressText}'");
+                }
+
+                family = parsedFamily;
+                prefix = parsed;
+            }
+
+            return new HostNode(remote, family, prefix, port);
+        }
+
+        private static bool TryPrefix(string text, out IPPrefix prefix, out string why)
+        {
+            prefix = default;
+            int slash = text.IndexOf('/');
+            string a = slash >= 0 ? text[..slash] : text;
+            if (!IPAddress.TryParse(a, out var address) || a.Contains('%'))
+            {
+                why = $"'{a}' is not an IPv4 or IPv6 address (host names are not resolved)";
+                return false;
+            }
+
+            int max = address.AddressFamily == AddressFamily.InterNetwork ? 32 : 128;
+            int length = max;
+            if (slash >= 0 && (!int.TryParse(text[(slash + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out length) || length > max))
+            {
+                why = $"the prefix length in '{text}' must be a number from 0 to {max}";
+                return false;
+            }
+
+            prefix = new IPPrefix(address, length);
+            why = "";
+            return true;
+        }
+
+        private static bool IsKeyword(Token t) => t.Is(Keywords);
+
+        private static bool IsOperator(Token t) =>
+            t.Is(Eq) || t.Is(Neq) || t.Is(Ge) || t.Is(Le) || t.Is(Gt) || t.Is(Lt);
+
+        private FilterSyntaxException Error(Token? at, string expected, string? action = null) =>
+            new(_text, at?.Column ?? EndColumn, expected, at?.Text)
+            {
+                RecommendedAction = action ?? "Check the expression against 'Get-Help Get-SocketStat -Parameter Filter' (ss's filter syntax).",
+            };
+
+        // Words are separated by blanks, as in ss; '(' and ')' are words of their own even when
+        // written against a neighbour, and a leading '!' is split from the word it negates.
+        private static List<Token> Lex(string text)
+        {
+            var tokens = new List<Token>();
+            int i = 0;
+            while (i < text.Length)
+            {
+                if (char.IsWhiteSpace(text[i]))
+                {
+                    i++;
+                    continue;
+                }
+
+                if (text[i] is '(' or ')')
+                {
+                    tokens.Add(new Token(text[i].ToString(), i + 1));
+                    i++;
+                    continue;
+                }
+
+                if (text[i] == '!' && i + 1 < text.Length && text[i + 1] is not '=' and not ' ' and not '\t')
+                {
+                    tokens.Add(new Token("!", i + 1));
+                    i++;
+                    continue;
+                }
+
+                int start = i;
+                while (i < text.Length && !char.IsWhiteSpace(text[i]) && text[i] is not '(' and not ')')
+                {
+                    i++;
+                }
+
+                tokens.Add(new Token(text[start..i], start + 1));
+            }
+
+            return tokens;
+        }
+    }
+}
+
+/// <summary>A -Filter expression that does not parse: says where (1-based column) and what was expected.</summary>
+public sealed class FilterSyntaxException : SocketToolsException
+{
+    /// <summary>Creates the error for <paramref name="expression"/> at <paramref name="column"/>.</summary>
+    public FilterSyntaxException(string expression, int column, string expected, string? found)
+        : base("FilterSyntaxError", ErrorKind.InvalidArgument,
+              $"Filter '{expression}', column {column}: expected {expected}{(found is null ? " (the expression ended)" : "")}.")
+    {
+        Expression = expression;
+        Column = column;
+        Expected = expected;
+        Found = found;
+    }
+
+    /// <summary>The expression as written.</summary>
+    public string Expression { get; }
+
+    /// <summary>The 1-based column of the word where the error was found (one past the end when the expression ended too soon).</summary>
+    public int Column { get; }
+
+    /// <summary>What the parser expected there.</summary>
+    public string Expected { get; }
+
+    /// <summary>The word found there, or null when the expression ended.</summary>
+    public string? Found { get; }
 }

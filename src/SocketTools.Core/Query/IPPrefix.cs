@@ -17,7 +17,7 @@ public readonly record struct IPPrefix(IPAddress Address, int Length)
             addressText = addressText[1..^1];
         }
 
-        if (!IPAddress.TryParse(addressText, out var address) || address.ScopeId != 0 && addressText.Contains('%'))
+        if (!IPAddress.TryParse(addressText, out var address) || addressText.Contains('%'))
         {
             throw Invalid(text, $"'{addressText}' is not an IPv4 or IPv6 address");
         }

@@ -37,10 +37,10 @@ public sealed class QueryParameters
     /// <summary>-Filter: an ss filter expression.</summary>
     public string? Filter { get; set; }
 
-    /// <summary>-Listening: listening and unconnected sockets only (ss -l).</summary>
+    /// <summary>-Listening: listening and unconnected sockets only (ss -l: LISTEN and UNCONN); -State, when given, wins, as ss's state clauses do.</summary>
     public bool Listening { get; set; }
 
-    /// <summary>-All: every state (ss -a); the default already is.</summary>
+    /// <summary>-All: every state (ss -a); the default already is. With -Listening, -All wins (every state); -State, when given, wins over both.</summary>
     public bool All { get; set; }
 
     /// <summary>-Info: decode tcp_info.</summary>
@@ -75,14 +75,22 @@ public sealed class QueryParameters
             query = query with { Families = Family.Distinct().ToArray() };
         }
 
-        if (State is { Length: > 0 })
+        // As in ss: -Listening (-l) or -All (-a) choose the starting set; -State values act as ss's
+        // leading 'state' clauses and replace it, and so do the filter's own state/exclude clauses,
+        // which come after -State's (their 'state' adds, their 'exclude' removes).
+        bool sawStates = State is { Length: > 0 };
+        var states = sawStates ? StateSet.Parse(State!) : Listening && !All ? StateSet.Listening : StateSet.All;
+        var filter = string.IsNullOrWhiteSpace(Filter) ? null : FilterExpression.Parse(Filter);
+        if (filter is { HasStateClauses: true })
         {
-            query = query with { States = StateSet.Parse(State) };
+            states = filter.ApplyStates(states, sawStates);
         }
 
-        if (Listening)
+        query = query with { States = states };
+        if (filter?.Family is SocketFamily family)
         {
-            query = query with { States = State is { Length: > 0 } ? query.States.Union(StateSet.Listening) : StateSet.Listening };
+            // ss: an inet: or inet6: address in the filter shows that family only.
+            query = query with { Families = [family] };
         }
 
         return query with
@@ -93,7 +101,7 @@ public sealed class QueryParameters
             RemoteAddresses = Prefixes(RemoteAddress),
             NetworkNamespace = string.IsNullOrWhiteSpace(NetworkNamespace) ? null : NetworkNamespace,
             Interface = string.IsNullOrWhiteSpace(Interface) ? null : Interface,
-            Filter = string.IsNullOrWhiteSpace(Filter) ? null : FilterExpression.Parse(Filter),
+            Filter = filter,
             IncludeInfo = Info,
             IncludeMemory = Memory,
             IncludeProcess = IncludeProcess,

@@ -47,6 +47,13 @@ public sealed record SocketQuery
     /// <summary>An ss filter expression, checked in addition to everything else.</summary>
     public FilterExpression? Filter { get; init; }
 
+    /// <summary>
+    /// Whether the netlink source may send the port, address, device and filter conditions to the
+    /// kernel as inet_diag bytecode (default true). Off, the kernel returns every socket in the
+    /// states asked for and the conditions are checked in process only; the answer is the same.
+    /// </summary>
+    public bool KernelBytecode { get; init; } = true;
+
     /// <summary>Only sockets owned by these process ids (empty: any). Implies owners.</summary>
     public IReadOnlyList<int> ProcessIds { get; init; } = [];
 
@@ -76,6 +83,28 @@ public sealed record SocketQuery
 
     /// <summary>Whether the query asks for <paramref name="family"/>.</summary>
     public bool Includes(SocketFamily family) => Families.Contains(family);
+
+    /// <summary>
+    /// The query's port, address, interface and filter conditions as one condition tree, for the
+    /// kernel (null when there are none). <see cref="Matches"/> checks the same conditions in process.
+    /// </summary>
+    public FilterNode? KernelFilter() => FilterNode.AndAll(
+    [
+        FilterNode.OrAll(LocalPorts.Select(r => PortNode(r, remote: false))),
+        FilterNode.OrAll(RemotePorts.Select(r => PortNode(r, remote: true))),
+        FilterNode.OrAll(LocalAddresses.Select(p => AddressNode(p, remote: false))),
+        FilterNode.OrAll(RemoteAddresses.Select(p => AddressNode(p, remote: true))),
+        Interface is null ? null : new DeviceNode(Interface),
+        Filter?.Root,
+    ]);
+
+    private static FilterNode PortNode(PortRange range, bool remote) => range.IsSingle
+        ? new HostNode(remote, null, null, range.Low)
+        : new AndNode(new PortCompareNode(remote, true, range.Low), new PortCompareNode(remote, false, range.High));
+
+    private static FilterNode AddressNode(IPPrefix prefix, bool remote) => new HostNode(remote,
+        prefix.Address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? SocketFamily.IPv4 : SocketFamily.IPv6,
+        prefix, -1);
 
     /// <summary>Checks everything but the process filters against one socket.</summary>
     public bool Matches(SocketInfo socket)

@@ -8,11 +8,14 @@ public readonly record struct StateSet(uint Mask)
 {
     private static uint Bit(SocketState s) => 1u << (int)s;
 
-    /// <summary>Every state ss -a shows (ss's SS_ALL: states 0 to 12; bound-inactive only when named).</summary>
-    public static readonly StateSet All = new((1u << 13) - 1);
+    /// <summary>
+    /// Every state ss -a shows (ss's SS_ALL: the states 0 to 11; SYN-RECV includes the kernel's
+    /// request sockets, see <see cref="KernelMask"/>; bound-inactive only when named).
+    /// </summary>
+    public static readonly StateSet All = new((1u << 12) - 1);
 
-    /// <summary>ss -l: LISTEN (and, for datagram sockets, UNCONN; see <see cref="KernelMask"/>).</summary>
-    public static readonly StateSet Listening = new(Bit(SocketState.Listen));
+    /// <summary>ss -l: LISTEN and UNCONN (closed), so unconnected UDP sockets count as listening.</summary>
+    public static readonly StateSet Listening = new(Bit(SocketState.Listen) | Bit(SocketState.Closed));
 
     /// <summary>The empty set.</summary>
     public static readonly StateSet None = new(0);
@@ -62,11 +65,11 @@ public readonly record struct StateSet(uint Mask)
 
         Add(Bit(SocketState.Established), "established", "estab");
         Add(Bit(SocketState.SynSent), "syn-sent");
-        Add(Bit(SocketState.SynReceived), "syn-recv", "syn-received");
+        Add(Bit(SocketState.SynReceived), "syn-recv", "syn-received", "syn-rcv");
         Add(Bit(SocketState.FinWait1), "fin-wait-1");
         Add(Bit(SocketState.FinWait2), "fin-wait-2");
         Add(Bit(SocketState.TimeWait), "time-wait");
-        Add(Bit(SocketState.Closed), "closed", "close", "unconn");
+        Add(Bit(SocketState.Closed), "closed", "close", "unconn", "unconnected");
         Add(Bit(SocketState.CloseWait), "close-wait");
         Add(Bit(SocketState.LastAck), "last-ack");
         Add(Bit(SocketState.Listen), "listening", "listen");
@@ -101,19 +104,18 @@ public readonly record struct StateSet(uint Mask)
 
     /// <summary>
     /// The idiag_states mask to send for <paramref name="protocol"/>: SYN-RECV also asks for the
-    /// kernel's NEW_SYN_RECV request sockets; for datagram sockets LISTEN means UNCONN, as in ss -l.
+    /// kernel's NEW_SYN_RECV request sockets (which are reported as SYN-RECV). States mean the same
+    /// for every protocol, as in ss: a datagram socket is never LISTEN; ss -l (<see cref="Listening"/>)
+    /// selects UNCONN too.
     /// </summary>
+#pragma warning disable IDE0060 // the protocol stays in the signature for sources whose states differ
     public uint KernelMask(SocketProtocol protocol)
+#pragma warning restore IDE0060
     {
         uint mask = Mask;
         if (Contains(SocketState.SynReceived))
         {
             mask |= Bit(SocketState.NewSynReceived);
-        }
-
-        if (protocol != SocketProtocol.Tcp && Contains(SocketState.Listen))
-        {
-            mask |= Bit(SocketState.Closed);
         }
 
         return mask;
