@@ -127,5 +127,126 @@ Describe 'Get-SocketStat -Source' {
         @($proc | ForEach-Object { [SocketTools.Text.SsText]::Local($_) } | Sort-Object) | Should -Be $netlink
         # /proc/net carries no socket cookie.
         $proc | ForEach-Object { $_.Cookie | Should -Be 0 }
+
+Describe 'Get-SocketStat selection: -State groups, -Listening, -Filter' {
+    BeforeAll {
+        $script:fns = 'stt-pester-f-' + [guid]::NewGuid().ToString('N').Substring(0, 8)
+        & ip netns add $script:fns
+        & ip -n $script:fns link set lo up
+
+        # A listener, an established pair, a TIME-WAIT socket and two UDP sockets, held open
+        # until this block's AfterAll closes the holder's stdin.
+        $holder = @'
+import socket, sys, time
+listener = socket.socket()
+listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+listener.bind(("127.0.0.1", 7200))
+listener.listen(8)
+client = socket.create_connection(("127.0.0.1", 7200))
+accepted, _ = listener.accept()
+closer = socket.create_connection(("127.0.0.1", 7200))
+closed, _ = listener.accept()
+closer.close()
+time.sleep(0.05)
+closed.close()
+udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+udp.bind(("127.0.0.1", 7201))
+connected = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+connected.connect(("127.0.0.1", 7201))
+time.sleep(0.1)
+print("ready", flush=True)
+sys.stdin.read()
+'@
+        $psi = [System.Diagnostics.ProcessStartInfo]::new('ip')
+        foreach ($a in @('netns', 'exec', $script:fns, 'python3', '-c', $holder)) { $psi.ArgumentList.Add($a) }
+        $psi.UseShellExecute = $false
+        $psi.RedirectStandardInput = $true
+        $psi.RedirectStandardOutput = $true
+        $script:holder = [System.Diagnostics.Process]::Start($psi)
+        $null = $script:holder.StandardOutput.ReadLine()
+
+        # "Local Peer" of each socket line: the last two fields (no -p, so no process column).
+        function script:SsEndpoints([string[]] $SsArgs) {
+            @(& ip netns exec $script:fns ss -H @SsArgs | Where-Object { $_.Trim() } | ForEach-Object {
+                    $f = $_.Trim() -split '\s+'
+                    '{0} {1}' -f $f[-2], $f[-1]
+                } | Sort-Object)
+        }
+        function script:OurEndpoints($Sockets) {
+            @($Sockets | ForEach-Object { '{0} {1}' -f [SocketTools.Text.SsText]::Local($_), [SocketTools.Text.SsText]::Peer($_) } | Sort-Object)
+        }
+    }
+
+    AfterAll {
+        $script:holder.StandardInput.Close()
+        $null = $script:holder.WaitForExit(5000)
+        & ip netns del $script:fns
+    }
+
+    It 'selects with -Filter <Expression> what ss selects' -ForEach @(
+        @{ Expression = 'sport = :7200' }
+        @{ Expression = 'dport = :7200 or sport = :7201' }
+        @{ Expression = '( sport eq 7200 || dport == 7200 ) and not dst 127.0.0.1:7200' }
+        @{ Expression = 'state listening' }
+        @{ Expression = 'exclude listening src 127.0.0.0/8' }
+        @{ Expression = 'state time-wait' }
+    ) {
+        $expected = SsEndpoints (@('-tuan') + ($Expression -split ' '))
+        $ours = OurEndpoints (Get-SocketStat -NetworkNamespace $script:fns -Filter $Expression)
+        $expected.Count | Should -BeGreaterThan 0
+        $ours | Should -Be $expected
+    }
+
+    It 'selects with -State <State> what ss selects with state <SsState>' -ForEach @(
+        @{ State = 'Connected'; SsState = 'connected' }
+        @{ State = 'Synchronized'; SsState = 'synchronized' }
+        @{ State = 'Bucket'; SsState = 'bucket' }
+        @{ State = 'Big'; SsState = 'big' }
+        @{ State = 'established'; SsState = 'established' }
+    ) {
+        $expected = SsEndpoints @('-tan', 'state', $SsState)
+        $ours = OurEndpoints (Get-SocketStat -NetworkNamespace $script:fns -Protocol Tcp -State $State)
+        $expected.Count | Should -BeGreaterThan 0
+        $ours | Should -Be $expected
+    }
+
+    It 'lists with -Listening what ss -l lists, UNCONN UDP sockets included' {
+        $expected = SsEndpoints @('-tuln')
+        $sockets = @(Get-SocketStat -NetworkNamespace $script:fns -Listening)
+        OurEndpoints $sockets | Should -Be $expected
+        $sockets.State | Should -Contain ([SocketTools.SocketState]::Closed)
+        $sockets.State | Should -Not -Contain ([SocketTools.SocketState]::Established)
+    }
+
+    It 'lets -State win over -All, as a state clause wins over ss -a' {
+        $expected = SsEndpoints @('-tuan', 'state', 'bucket')
+        OurEndpoints (Get-SocketStat -NetworkNamespace $script:fns -All -State Bucket) | Should -Be $expected
+    }
+
+    It 'ends with a terminating InvalidArgument error naming the column on a syntax error' {
+        $output = $null
+        $caught = $null
+        try {
+            $output = Get-SocketStat -NetworkNamespace $script:fns -Filter 'sport = :22 )' -ErrorAction SilentlyContinue
+        }
+        catch {
+            $caught = $_
+        }
+        $output | Should -BeNullOrEmpty
+        $caught | Should -Not -BeNullOrEmpty
+        $caught.FullyQualifiedErrorId | Should -BeLike 'FilterSyntaxError*'
+        $caught.CategoryInfo.Category | Should -Be ([System.Management.Automation.ErrorCategory]::InvalidArgument)
+        $caught.Exception.Column | Should -Be 13
+        $caught.Exception.Message | Should -Match 'column 13: expected '
+    }
+
+    It 'completes -State with names, ss spellings and groups' {
+        $line = 'Get-SocketStat -State Syn'
+        $completions = (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText
+        $completions | Should -Contain 'Synchronized'
+        $completions | Should -Contain 'SynSent'
+        $completions | Should -Contain "'syn-recv'"
+        $line = 'Get-SocketStat -State time'
+        (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Contain "'time-wait'"
     }
 }

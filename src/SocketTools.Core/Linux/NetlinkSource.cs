@@ -8,6 +8,17 @@ namespace SocketTools.Linux;
 /// </summary>
 public sealed class NetlinkSource : ISocketSource
 {
+    private readonly Func<FilterNode?, Func<string, int?>, byte[]?> _compile;
+
+    /// <summary>A source that sends the query's conditions to the kernel as inet_diag bytecode.</summary>
+    public NetlinkSource()
+        : this(null)
+    {
+    }
+
+    /// <summary>A source with another bytecode compiler (tests: bytecode the kernel rejects).</summary>
+    internal NetlinkSource(Func<FilterNode?, Func<string, int?>, byte[]?>? compile) => _compile = compile ?? InetDiagBytecode.Compile;
+
     /// <inheritdoc />
     public IEnumerable<SocketInfo> Enumerate(SocketQuery query, QueryDiagnostics diagnostics, CancellationToken cancellationToken)
     {
@@ -16,7 +27,7 @@ public sealed class NetlinkSource : ISocketSource
         diagnostics.SourceUsed = "netlink";
 
         // Ports, addresses, the device and -Filter go to the kernel as bytecode, compiled once.
-        byte[]? bytecode = query.KernelBytecode ? InetDiagBytecode.Compile(query.KernelFilter(), names.IndexOf) : null;
+        byte[]? bytecode = query.KernelBytecode ? _compile(query.KernelFilter(), names.IndexOf) : null;
         byte[] request = new byte[NetlinkSocket.HeaderLength + InetDiag.RequestLength + 8 + (bytecode?.Length ?? 0)];
         foreach (var protocol in query.Protocols)
         {

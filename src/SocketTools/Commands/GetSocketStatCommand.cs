@@ -24,7 +24,7 @@ public sealed class GetSocketStatCommand : SocketCmdlet
     [Parameter(ParameterSetName = DefaultSet)]
     public SocketFamily[]? Family { get; set; }
 
-    /// <summary>States, ss state names or ss state groups (TimeWait, time-wait, Connected …); default all.</summary>
+    /// <summary>States, ss state names or ss state groups (TimeWait, time-wait, Connected, Synchronized, Bucket, Big, All); default all. Wins over -Listening and -All, as ss's state clauses do.</summary>
     [Parameter(ParameterSetName = DefaultSet)]
     [ArgumentCompleter(typeof(StateCompleter))]
     [ValidateNotNullOrEmpty]
@@ -55,12 +55,12 @@ public sealed class GetSocketStatCommand : SocketCmdlet
     [ValidateNotNullOrEmpty]
     public string? Interface { get; set; }
 
-    /// <summary>An ss filter expression, such as "sport = :22 or dport = :443".</summary>
+    /// <summary>An ss filter expression, such as "sport = :22 or dport = :443" or "state established dst 10.0.0.0/8"; the kernel filters with it where it can.</summary>
     [Parameter(ParameterSetName = DefaultSet)]
     [ValidateNotNullOrEmpty]
     public string? Filter { get; set; }
 
-    /// <summary>Listening TCP and unconnected UDP sockets only, like ss -l.</summary>
+    /// <summary>Listening TCP and unconnected UDP sockets only (states LISTEN and UNCONN), like ss -l.</summary>
     [Parameter(ParameterSetName = DefaultSet)]
     [Alias("l")]
     public SwitchParameter Listening { get; set; }

@@ -224,6 +224,22 @@ public sealed class SelectionLiveTests
     }
 
     [Fact]
+    public void BytecodeTheKernelRejectsFallsBackToTheInProcessCheck()
+    {
+        using var ns = new LiveNamespace();
+        AllStatesScenario.Build(ns);
+        var query = new QueryParameters { Filter = "sport = :8001", NetworkNamespace = ns.Name }.ToQuery();
+        var diagnostics = new QueryDiagnostics();
+
+        // Op code 0xff does not exist: the kernel's audit answers EINVAL.
+        var source = new NetlinkSource((_, _) => [0xff, 4, 8, 0]);
+        var sockets = source.Enumerate(query, diagnostics, default).Where(query.Matches).ToList();
+        SameSelection(sockets, SsLine.Parse(ns.Ss("-tuanoe", "sport", "=", ":8001")), TimeSpan.Zero);
+        Assert.Contains(diagnostics.Warnings, w => w.Contains("rejected", StringComparison.Ordinal));
+        Assert.Equal(2, sockets.Count);
+    }
+
+    [Fact]
     public void AnUnknownDeviceSelectsNothingWithoutKernelHelp()
     {
         using var ns = new LiveNamespace();
