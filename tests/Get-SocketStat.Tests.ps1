@@ -127,6 +127,8 @@ Describe 'Get-SocketStat -Source' {
         @($proc | ForEach-Object { [SocketTools.Text.SsText]::Local($_) } | Sort-Object) | Should -Be $netlink
         # /proc/net carries no socket cookie.
         $proc | ForEach-Object { $_.Cookie | Should -Be 0 }
+    }
+}
 
 Describe 'Get-SocketStat selection: -State groups, -Listening, -Filter' {
     BeforeAll {
@@ -166,13 +168,13 @@ sys.stdin.read()
         $null = $script:holder.StandardOutput.ReadLine()
 
         # "Local Peer" of each socket line: the last two fields (no -p, so no process column).
-        function script:SsEndpoints([string[]] $SsArgs) {
+        function SsEndpoints([string[]] $SsArgs) {
             @(& ip netns exec $script:fns ss -H @SsArgs | Where-Object { $_.Trim() } | ForEach-Object {
                     $f = $_.Trim() -split '\s+'
                     '{0} {1}' -f $f[-2], $f[-1]
                 } | Sort-Object)
         }
-        function script:OurEndpoints($Sockets) {
+        function OurEndpoints($Sockets) {
             @($Sockets | ForEach-Object { '{0} {1}' -f [SocketTools.Text.SsText]::Local($_), [SocketTools.Text.SsText]::Peer($_) } | Sort-Object)
         }
     }

@@ -83,7 +83,7 @@ public static class AllStatesScenario
         var mapped = ns.NewSocket(AddressFamily.InterNetworkV6, SocketType.Stream, ProtocolType.Tcp);
         mapped.DualMode = true;
         mapped.Connect(new IPEndPoint(IPAddress.Parse("::ffff:127.0.0.1"), 8010));
-        dual.Accept();
+        ns.Adopt(dual.Accept());
 
         // UDP: unconnected and connected.
         var u = ns.NewSocket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);

@@ -159,13 +159,15 @@ public sealed class SelectionLiveTests
         {
             foreach (bool bytecode in new[] { true, false })
             {
-                var clock = Stopwatch.StartNew();
                 var query = new QueryParameters { Filter = ours, NetworkNamespace = ns.Name }.ToQuery() with { KernelBytecode = bytecode };
                 var diagnostics = new QueryDiagnostics();
-                var sockets = SocketReader.Read(query, diagnostics).ToList();
-                var theirs = SsLine.Parse(ns.Ss(["-tuanoe", .. ss.Split(' ')]));
                 string what = $"-Filter '{ours}' ({(bytecode ? "kernel bytecode" : "in process")}) vs ss '{ss}'";
-                Collect(failures, what, () => SameSelection(sockets, theirs, clock.Elapsed));
+                Retry(failures, what, () =>
+                {
+                    var sockets = SocketReader.Read(query, diagnostics).ToList();
+                    string text = ns.Ss(["-tuanoe", .. ss.Split(' ')]);
+                    return () => SameSelection(sockets, SsLine.Parse(text), TimeSpan.Zero, text);
+                });
                 if (diagnostics.Warnings.Count > 0)
                 {
                     failures.Add($"{what}: {string.Join("; ", diagnostics.Warnings)}");
@@ -185,6 +187,11 @@ public sealed class SelectionLiveTests
         }
 
         Assert.True(failures.Count == 0, string.Join("\n", failures));
+
+        // Not vacuous: an IPv4 rule picks up v4-mapped sockets, a device rule finds the bound one.
+        var v4 = SocketReader.Read(new QueryParameters { Filter = "src 127.0.0.1", NetworkNamespace = ns.Name }.ToQuery()).ToList();
+        Assert.Contains(v4, s => s.Family == SocketFamily.IPv6 && s.LocalAddress!.IsIPv4MappedToIPv6);
+        Assert.Contains(SocketReader.Read(new QueryParameters { Filter = "dev lo", NetworkNamespace = ns.Name }.ToQuery()), s => s.LocalPort == 7006);
     }
 
     [Fact]
@@ -254,9 +261,21 @@ public sealed class SelectionLiveTests
     /// <see cref="SsDiff.AssertSame"/> it ignores retransmit counts, which the frozen states here
     /// keep raising between our read and ss's.
     /// </summary>
-    private static void SameSelection(IReadOnlyList<SocketInfo> ours, IReadOnlyList<SsLine> theirs, TimeSpan gap)
+    private static void SameSelection(IReadOnlyList<SocketInfo> ours, IReadOnlyList<SsLine> theirs, TimeSpan gap, string? ssText = null)
     {
         _ = gap;
+        try
+        {
+            SameSelectionCore(ours, theirs);
+        }
+        catch (Xunit.Sdk.XunitException e) when (ssText is not null)
+        {
+            throw new Xunit.Sdk.XunitException(e.Message + "\nss printed:\n" + ssText);
+        }
+    }
+
+    private static void SameSelectionCore(IReadOnlyList<SocketInfo> ours, IReadOnlyList<SsLine> theirs)
+    {
         Assert.All(theirs, l => Assert.NotNull(l.Cookie));
         var missing = theirs.Where(l => ours.All(s => s.Cookie != l.Cookie)).ToList();
         Assert.True(missing.Count == 0, "ss shows sockets we did not: " + string.Join(" | ", missing.Select(l => $"{l.State} {l.Local} {l.Peer}")));
@@ -267,6 +286,32 @@ public sealed class SelectionLiveTests
             var s = ours.First(o => o.Cookie == line.Cookie);
             string mine = $"{(line.State.Length == 0 ? "" : Text.SsText.State(s.State))} {Text.SsText.Local(s)} {Text.SsText.Peer(s)}";
             Assert.True(mine == $"{line.State} {line.Local} {line.Peer}", $"sk:{s.Cookie:x}: ours '{mine}' vs ss '{line.State} {line.Local} {line.Peer}'");
+        }
+    }
+
+    /// <summary>
+    /// Runs <paramref name="read"/> (both reads) and its check; a mismatch is read again twice
+    /// before it counts, since sockets in the scenario keep retransmitting between the two reads.
+    /// </summary>
+    private static void Retry(List<string> failures, string what, Func<Action> read)
+    {
+        for (int attempt = 1; ; attempt++)
+        {
+            var check = read();
+            try
+            {
+                check();
+                return;
+            }
+            catch (Xunit.Sdk.XunitException e) when (attempt < 3)
+            {
+                Console.Error.WriteLine($"retrying {what}: {e.Message}");
+            }
+            catch (Xunit.Sdk.XunitException e)
+            {
+                failures.Add($"{what}: {e.Message}");
+                return;
+            }
         }
     }
 
