@@ -156,6 +156,16 @@ internal static class InetDiagBytecode
                     Add(INET_DIAG_BC_AUTO, onFalse);
                     return true;
 
+                case MarkNode mark:
+                {
+                    // struct inet_diag_markcond { __u32 mark; __u32 mask; }
+                    byte[] operand = new byte[8];
+                    BinaryPrimitives.WriteUInt32LittleEndian(operand, mark.Mark);
+                    BinaryPrimitives.WriteUInt32LittleEndian(operand.AsSpan(4), mark.Mask);
+                    Add(INET_DIAG_BC_MARK_COND, onFalse, operand);
+                    return true;
+                }
+
                 default:
                     return false;
             }

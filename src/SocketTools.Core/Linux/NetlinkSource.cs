@@ -80,9 +80,10 @@ public sealed class NetlinkSource : ISocketSource
                 {
                     more = dump.MoveNext();
                 }
-                catch (NetlinkException e) when (e.Errno == Native.Errno.EINVAL && bytecode is not null)
+                catch (NetlinkException e) when (e.Errno is Native.Errno.EINVAL or Native.Errno.EPERM && bytecode is not null)
                 {
-                    // This kernel rejects our bytecode: ask for everything; the in-process check still filters.
+                    // This kernel rejects our bytecode (EPERM: fwmark without CAP_NET_ADMIN): ask for
+                    // everything; the in-process check still filters.
                     diagnostics.Warn($"The kernel rejected the socket filter bytecode ({e.Message}); filtering in process instead.");
                     dump.Dispose();
                     bytecode = null;

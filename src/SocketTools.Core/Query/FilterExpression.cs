@@ -12,7 +12,7 @@ namespace SocketTools.Query;
 /// expr    := ( exprlist ) | not expr | ! expr
 ///          | src [=] HOST | dst [=] HOST
 ///          | sport OP PORT | dport OP PORT          OP: = == eq != ne neq &lt; lt &lt;= le leq &gt; gt &gt;= ge geq, or none (=)
-///          | dev [=|!=] NAME-OR-INDEX | autobound
+///          | dev [=|!=] NAME-OR-INDEX | fwmark [=|!=] MARK[/MASK] | autobound
 /// HOST    := [inet:|inet6:] ( ADDR[/LEN][:PORT] | [ADDR][/LEN][:PORT] | *[:PORT] ); "src inet6 ::1" also works
 /// PORT    := [:]( NUMBER | SERVICE | * )
 /// </code>
@@ -106,7 +106,7 @@ public sealed class FilterExpression
         private static readonly string[] Gt = [">", "gt"];
         private static readonly string[] Lt = ["<", "lt"];
         private static readonly string[] Keywords =
-            ["src", "dst", "sport", "dport", "dev", "autobound", "state", "exclude", "excl", "(", ")",
+            ["src", "dst", "sport", "dport", "dev", "fwmark", "autobound", "state", "exclude", "excl", "(", ")",
              "and", "&", "&&", "or", "|", "||", "not", "!"];
 
         private readonly string _text;
@@ -306,6 +306,37 @@ public sealed class FilterExpression
                 return negate ? new NotNode(node) : node;
             }
 
+            if (t.Is("fwmark"))
+            {
+                bool negate = false;
+                Token op = t;
+                if (Peek is Token eq && (eq.Is(Eq) || eq.Is(Neq)))
+                {
+                    _pos++;
+                    negate = eq.Is(Neq);
+                    op = eq;
+                }
+
+                string where = op.Text == t.Text ? "'fwmark'" : $"'fwmark {op.Text}'";
+                if (Peek is not Token value || IsKeyword(value) || IsOperator(value))
+                {
+                    throw Error(Peek, $"a mark such as 0x10 or 0x10/0xff after {where}");
+                }
+
+                _pos++;
+                int slash = value.Text.IndexOf('/');
+                uint mask = 0xffffffff;
+                bool ok = TryCNumber(slash < 0 ? value.Text : value.Text[..slash], out uint mark)
+                    && (slash < 0 || TryCNumber(value.Text[(slash + 1)..], out mask));
+                if (!ok)
+                {
+                    throw Error(value, $"a mark such as 0x10 or 0x10/0xff after {where}, not '{value.Text}'");
+                }
+
+                FilterNode node = new MarkNode(mark, mask);
+                return negate ? new NotNode(node) : node;
+            }
+
             if (t.Text == ")")
             {
                 throw Error(t, after is Token a ? $"a condition after '{a.Text}'" : "a condition before ')'");
@@ -480,6 +511,35 @@ public sealed class FilterExpression
             prefix = new IPPrefix(address, length);
             why = "";
             return true;
+        }
+
+        // A number as C's %i reads it: 0x hex, a leading 0 octal, else decimal.
+        private static bool TryCNumber(string text, out uint value)
+        {
+            value = 0;
+            try
+            {
+                if (text.StartsWith("0x", StringComparison.OrdinalIgnoreCase) && text.Length > 2)
+                {
+                    return uint.TryParse(text[2..], NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out value);
+                }
+
+                if (text.Length > 1 && text[0] == '0')
+                {
+                    value = Convert.ToUInt32(text[1..], 8);
+                    return true;
+                }
+            }
+            catch (FormatException)
+            {
+                return false;
+            }
+            catch (OverflowException)
+            {
+                return false;
+            }
+
+            return uint.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out value);
         }
 
         private static bool IsKeyword(Token t) => t.Is(Keywords);

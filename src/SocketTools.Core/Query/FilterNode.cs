@@ -188,6 +188,22 @@ public sealed class DeviceNode : FilterNode
     public override string ToString() => $"dev {Name ?? Index?.ToString(CultureInfo.InvariantCulture)}";
 }
 
+/// <summary>The socket's mark, masked, equals a value (ss: fwmark = MARK[/MASK]; the kernel's MARK_COND, which needs CAP_NET_ADMIN).</summary>
+public sealed class MarkNode(uint mark, uint mask) : FilterNode
+{
+    /// <summary>The value the masked mark must equal.</summary>
+    public uint Mark { get; } = mark;
+
+    /// <summary>The mask (0xffffffff when none was given).</summary>
+    public uint Mask { get; } = mask;
+
+    /// <inheritdoc />
+    public override bool Matches(SocketInfo socket) => ((socket.Mark ?? 0) & Mask) == Mark;
+
+    /// <inheritdoc />
+    public override string ToString() => $"fwmark 0x{Mark:x}/0x{Mask:x}";
+}
+
 /// <summary>
 /// The local port was chosen by the kernel (ss: autobound). In process this is ss's test: the local
 /// port lies in net.ipv4.ip_local_port_range. The kernel's test (INET_DIAG_BC_AUTO) is that the

@@ -33,6 +33,9 @@ public sealed class FilterExpressionTests
         { "foo", 1, true },
         { "src 127.0.0.1 foo", 15, true },
         { "sport = :22 ) (", 13, true },
+        { "fwmark", 7, true },
+        { "fwmark = zz", 10, true },
+        { "fwmark = 1/", 10, true },
     };
 
     [Theory]

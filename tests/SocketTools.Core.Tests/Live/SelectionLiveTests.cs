@@ -146,6 +146,12 @@ public sealed class SelectionLiveTests
         ("exclude established", "exclude established"),
         ("exclude time-wait exclude listening src 127.0.0.1", "exclude time-wait exclude listening src 127.0.0.1"),
         ("state all exclude big", "state all exclude big"),
+        ("fwmark = 0x2a", "fwmark = 0x2a"),
+        ("fwmark 42", "fwmark 42"),
+        ("fwmark == 052", "fwmark == 052"),
+        ("fwmark = 0x20/0xf0", "fwmark = 0x20/0xf0"),
+        ("fwmark != 0x2a", "fwmark != 0x2a"),
+        ("fwmark = 0 and sport >= :5300", "fwmark = 0 and sport >= :5300"),
     ];
 
     [Fact]
@@ -154,6 +160,15 @@ public sealed class SelectionLiveTests
         using var ns = new LiveNamespace();
         AllStatesScenario.Build(ns);
         InetScenario.Build(ns);
+
+        // Marked sockets (SO_MARK 0x2a) for fwmark: a UDP socket and a TCP listener.
+        var markedUdp = ns.NewSocket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Dgram, System.Net.Sockets.ProtocolType.Udp);
+        markedUdp.SetRawSocketOption(1 /* SOL_SOCKET */, 36 /* SO_MARK */, BitConverter.GetBytes(0x2a));
+        markedUdp.Bind(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 5303));
+        var markedTcp = ns.NewSocket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+        markedTcp.SetRawSocketOption(1, 36, BitConverter.GetBytes(0x2a));
+        markedTcp.Bind(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 8020));
+        markedTcp.Listen(4);
         var failures = new List<string>();
         foreach (var (ours, ss) in FilterCases)
         {
@@ -192,6 +207,7 @@ public sealed class SelectionLiveTests
         var v4 = SocketReader.Read(new QueryParameters { Filter = "src 127.0.0.1", NetworkNamespace = ns.Name }.ToQuery()).ToList();
         Assert.Contains(v4, s => s.Family == SocketFamily.IPv6 && s.LocalAddress!.IsIPv4MappedToIPv6);
         Assert.Contains(SocketReader.Read(new QueryParameters { Filter = "dev lo", NetworkNamespace = ns.Name }.ToQuery()), s => s.LocalPort == 7006);
+        Assert.Equal(2, SocketReader.Read(new QueryParameters { Filter = "fwmark = 0x2a", NetworkNamespace = ns.Name }.ToQuery()).Count());
     }
 
     [Fact]
