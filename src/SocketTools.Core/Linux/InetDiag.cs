@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.Net;
-using System.Text;
 
 namespace SocketTools.Linux;
 
@@ -111,17 +110,11 @@ internal static class InetDiag
         ulong? cgroup = null;
         string? congestion = null;
 
-        var attrs = msg[MessageLength..];
-        while (attrs.Length >= 4)
+        ReadOnlySpan<byte> info = default;
+        SocketMemory? memory = null;
+        var attrs = new NetlinkAttributes(msg[MessageLength..], "inet_diag");
+        while (attrs.Next(out ushort type, out var payload))
         {
-            int len = BinaryPrimitives.ReadUInt16LittleEndian(attrs);
-            ushort type = (ushort)(BinaryPrimitives.ReadUInt16LittleEndian(attrs[2..]) & 0x3fff);
-            if (len < 4 || len > attrs.Length)
-            {
-                throw new NetlinkException($"inet_diag attribute {type} claims {len} bytes; {attrs.Length} remain.");
-            }
-
-            var payload = attrs[4..len];
             switch (type)
             {
                 case INET_DIAG_SKV6ONLY when payload.Length >= 1:
@@ -137,13 +130,15 @@ internal static class InetDiag
                     cgroup = BinaryPrimitives.ReadUInt64LittleEndian(payload);
                     break;
                 case INET_DIAG_CONG:
-                    int end = payload.IndexOf((byte)0);
-                    congestion = Encoding.ASCII.GetString(end < 0 ? payload : payload[..end]);
+                    congestion = NetlinkAttributes.CString(payload);
+                    break;
+                case INET_DIAG_INFO when protocol == SocketProtocol.Tcp:
+                    info = payload;
+                    break;
+                case INET_DIAG_SKMEMINFO:
+                    memory = SkMemInfo.Decode(payload);
                     break;
             }
-
-            int step = NetlinkSocket.Align4(len);
-            attrs = step >= attrs.Length ? default : attrs[step..];
         }
 
         var kind = timer <= 4 ? (TimerKind)timer : TimerKind.On;
@@ -177,7 +172,8 @@ internal static class InetDiag
             V6Only = v6 ? v6only : null,
             Shutdown = shutdown,
             Mark = mark,
-            Tcp = congestion is null ? null : new TcpDetails { CongestionAlgorithm = congestion },
+            Tcp = info.IsEmpty && congestion is null ? null : TcpInfo.Decode(info, congestion),
+            Memory = memory,
         };
     }
 

@@ -1,10 +1,13 @@
+using SocketTools.Native;
 using SocketTools.Query;
 
 namespace SocketTools.Linux;
 
 /// <summary>
-/// Enumerates sockets with netlink sock_diag: one dump per (protocol, family), with the state set
-/// sent as idiag_states so the kernel does the filtering.
+/// Enumerates sockets with netlink sock_diag: inet_diag per (protocol, family) for TCP, UDP and raw
+/// sockets, with the state set sent as idiag_states; unix_diag, packet_diag and netlink_diag once
+/// each. A family whose diag module the kernel lacks (raw_diag, packet_diag …) is skipped with a
+/// warning rather than failing the whole query.
 /// </summary>
 public sealed class NetlinkSource : ISocketSource
 {
@@ -19,6 +22,12 @@ public sealed class NetlinkSource : ISocketSource
     /// <summary>A source with another bytecode compiler (tests: bytecode the kernel rejects).</summary>
     internal NetlinkSource(Func<FilterNode?, Func<string, int?>, byte[]?>? compile) => _compile = compile ?? InetDiagBytecode.Compile;
 
+    /// <summary>The bytecode sent with every inet_diag dump; dropped for the rest of the query when the kernel rejects it.</summary>
+    private sealed class InetFilter
+    {
+        public byte[]? Bytecode;
+    }
+
     /// <inheritdoc />
     public IEnumerable<SocketInfo> Enumerate(SocketQuery query, QueryDiagnostics diagnostics, CancellationToken cancellationToken)
     {
@@ -27,80 +36,176 @@ public sealed class NetlinkSource : ISocketSource
         diagnostics.SourceUsed = "netlink";
 
         // Ports, addresses, the device and -Filter go to the kernel as bytecode, compiled once.
-        byte[]? bytecode = query.KernelBytecode ? _compile(query.KernelFilter(), names.IndexOf) : null;
-        byte[] request = new byte[NetlinkSocket.HeaderLength + InetDiag.RequestLength + 8 + (bytecode?.Length ?? 0)];
-        foreach (var protocol in query.Protocols)
+        var filter = new InetFilter { Bytecode = query.KernelBytecode ? _compile(query.KernelFilter(), names.IndexOf) : null };
+        byte[] request = new byte[NetlinkSocket.HeaderLength + InetDiag.RequestLength + 8 + (filter.Bytecode?.Length ?? 0)];
+        foreach (var protocol in Expand(query.Protocols))
         {
-            byte ipProtocol = protocol switch
-            {
-                SocketProtocol.Tcp => InetDiag.IPPROTO_TCP,
-                SocketProtocol.Udp => InetDiag.IPPROTO_UDP,
-                _ => 0,
-            };
-            if (ipProtocol == 0)
-            {
-                continue;
-            }
-
             uint states = query.States.KernelMask(protocol);
             if (states == 0)
             {
                 continue;
             }
 
-            foreach (var family in query.Families)
+            IEnumerable<SocketInfo> sockets = protocol switch
             {
-                byte af = family switch
-                {
-                    SocketFamily.IPv4 => Native.Libc.AF_INET,
-                    SocketFamily.IPv6 => Native.Libc.AF_INET6,
-                    _ => 0,
-                };
-                if (af == 0)
-                {
-                    continue;
-                }
+                SocketProtocol.Tcp or SocketProtocol.Udp or SocketProtocol.Raw =>
+                    DumpInet(socket, names, request, filter, query, protocol, states, diagnostics, cancellationToken),
+                SocketProtocol.Unix => DumpUnix(socket, request, query, states, cancellationToken),
+                SocketProtocol.Packet => DumpPacket(socket, names, request, query, cancellationToken),
+                SocketProtocol.Netlink => DumpNetlink(socket, request, query, cancellationToken),
+                _ => [],
+            };
 
-                byte ext = 0;
-                if (query.IncludeInfo && protocol == SocketProtocol.Tcp)
-                {
-                    ext |= (byte)(InetDiag.ExtBit(InetDiag.INET_DIAG_INFO) | InetDiag.ExtBit(InetDiag.INET_DIAG_CONG));
-                }
+            if (protocol is not SocketProtocol.Tcp and not SocketProtocol.Udp)
+            {
+                sockets = SkipUnsupported(sockets, protocol, diagnostics);
+            }
 
-                if (query.IncludeMemory)
-                {
-                    ext |= InetDiag.ExtBit(InetDiag.INET_DIAG_SKMEMINFO);
-                }
+            foreach (var item in sockets)
+            {
+                yield return item;
+            }
+        }
+    }
 
-                int length = InetDiag.BuildRequest(request, af, ipProtocol, ext, states, bytecode);
-                var proto = protocol;
-                var dump = socket.Dump(request, length, msg => InetDiag.Parse(msg, proto, names), cancellationToken).GetEnumerator();
-                bool more;
-                try
+    /// <summary>The protocols to dump, in order, with <see cref="SocketProtocol.All"/> expanded.</summary>
+    internal static IEnumerable<SocketProtocol> Expand(IReadOnlyList<SocketProtocol> protocols)
+    {
+        foreach (var p in protocols)
+        {
+            if (p == SocketProtocol.All)
+            {
+                return SocketQuery.AllProtocols;
+            }
+        }
+
+        return protocols;
+    }
+
+    private static IEnumerable<SocketInfo> DumpInet(NetlinkSocket socket, InterfaceNames names, byte[] request, InetFilter filter,
+        SocketQuery query, SocketProtocol protocol, uint states, QueryDiagnostics diagnostics, CancellationToken cancellationToken)
+    {
+        byte ipProtocol = protocol switch
+        {
+            SocketProtocol.Tcp => InetDiag.IPPROTO_TCP,
+            SocketProtocol.Udp => InetDiag.IPPROTO_UDP,
+            _ => InetDiag.IPPROTO_RAW,
+        };
+
+        byte ext = 0;
+        if (query.IncludeInfo && protocol == SocketProtocol.Tcp)
+        {
+            ext |= (byte)(InetDiag.ExtBit(InetDiag.INET_DIAG_INFO) | InetDiag.ExtBit(InetDiag.INET_DIAG_CONG));
+        }
+
+        if (query.IncludeMemory)
+        {
+            ext |= InetDiag.ExtBit(InetDiag.INET_DIAG_SKMEMINFO);
+        }
+
+        foreach (var family in query.Families)
+        {
+            byte af = family switch
+            {
+                SocketFamily.IPv4 => Libc.AF_INET,
+                SocketFamily.IPv6 => Libc.AF_INET6,
+                _ => 0,
+            };
+            if (af == 0)
+            {
+                continue;
+            }
+
+            // raw_diag dumps every raw socket whatever sdiag_raw_protocol says; IPPROTO_RAW is ss's choice.
+            byte rawProtocol = protocol == SocketProtocol.Raw ? InetDiag.IPPROTO_RAW : (byte)0;
+            int length = InetDiag.BuildRequest(request, af, ipProtocol, ext, states, filter.Bytecode, rawProtocol);
+            var dump = socket.Dump(request, length, msg => InetDiag.Parse(msg, protocol, names), cancellationToken).GetEnumerator();
+            bool more;
+            try
+            {
+                more = dump.MoveNext();
+            }
+            catch (NetlinkException e) when (e.Errno is Errno.EINVAL or Errno.EPERM && filter.Bytecode is not null)
+            {
+                // This kernel rejects our bytecode (EPERM: fwmark without CAP_NET_ADMIN): ask for
+                // everything; the in-process check still filters.
+                diagnostics.Warn($"The kernel rejected the socket filter bytecode ({e.Message}); filtering in process instead.");
+                dump.Dispose();
+                filter.Bytecode = null;
+                length = InetDiag.BuildRequest(request, af, ipProtocol, ext, states, default, rawProtocol);
+                dump = socket.Dump(request, length, msg => InetDiag.Parse(msg, protocol, names), cancellationToken).GetEnumerator();
+                more = dump.MoveNext();
+            }
+
+            using (dump)
+            {
+                while (more)
                 {
+                    yield return dump.Current;
                     more = dump.MoveNext();
-                }
-                catch (NetlinkException e) when (e.Errno is Native.Errno.EINVAL or Native.Errno.EPERM && bytecode is not null)
-                {
-                    // This kernel rejects our bytecode (EPERM: fwmark without CAP_NET_ADMIN): ask for
-                    // everything; the in-process check still filters.
-                    diagnostics.Warn($"The kernel rejected the socket filter bytecode ({e.Message}); filtering in process instead.");
-                    dump.Dispose();
-                    bytecode = null;
-                    length = InetDiag.BuildRequest(request, af, ipProtocol, ext, states, default);
-                    dump = socket.Dump(request, length, msg => InetDiag.Parse(msg, proto, names), cancellationToken).GetEnumerator();
-                    more = dump.MoveNext();
-                }
-
-                using (dump)
-                {
-                    while (more)
-                    {
-                        yield return dump.Current;
-                        more = dump.MoveNext();
-                    }
                 }
             }
         }
     }
+
+    private static IEnumerable<SocketInfo> DumpUnix(NetlinkSocket socket, byte[] request, SocketQuery query, uint states,
+        CancellationToken cancellationToken)
+    {
+        int length = UnixDiag.BuildRequest(request, states, query.IncludeMemory);
+        return socket.Dump(request, length, msg => UnixDiag.Parse(msg), cancellationToken);
+    }
+
+    private static IEnumerable<SocketInfo> DumpPacket(NetlinkSocket socket, InterfaceNames names, byte[] request,
+        SocketQuery query, CancellationToken cancellationToken)
+    {
+        int length = PacketDiag.BuildRequest(request);
+        bool memory = query.IncludeMemory;
+        return socket.Dump(request, length, msg => PacketDiag.Parse(msg, memory, names), cancellationToken);
+    }
+
+    private static IEnumerable<SocketInfo> DumpNetlink(NetlinkSocket socket, byte[] request, SocketQuery query,
+        CancellationToken cancellationToken)
+    {
+        int length = NetlinkDiag.BuildRequest(request);
+        bool memory = query.IncludeMemory;
+        return socket.Dump(request, length, msg => NetlinkDiag.Parse(msg, memory), cancellationToken);
+    }
+
+    /// <summary>
+    /// Passes <paramref name="sockets"/> through; when the kernel has no diag handler for the family
+    /// (ENOENT, EOPNOTSUPP), warns once and ends that family instead of the query.
+    /// </summary>
+    private static IEnumerable<SocketInfo> SkipUnsupported(IEnumerable<SocketInfo> sockets, SocketProtocol protocol,
+        QueryDiagnostics diagnostics)
+    {
+        using var e = sockets.GetEnumerator();
+        while (true)
+        {
+            try
+            {
+                if (!e.MoveNext())
+                {
+                    yield break;
+                }
+            }
+            catch (NetlinkException ex) when (ex.Operation == "Dump"
+                && ex.Errno is Errno.ENOENT or Errno.EOPNOTSUPP or Errno.EPROTONOSUPPORT or Errno.EINVAL)
+            {
+                diagnostics.Warn($"{protocol} sockets are not listed: the kernel has no sock_diag handler for them "
+                    + $"({Errno.Describe(ex.Errno)}); load the {DiagModule(protocol)} module.");
+                yield break;
+            }
+
+            yield return e.Current;
+        }
+    }
+
+    private static string DiagModule(SocketProtocol protocol) => protocol switch
+    {
+        SocketProtocol.Raw => "raw_diag",
+        SocketProtocol.Unix => "unix_diag",
+        SocketProtocol.Packet => "af_packet_diag",
+        SocketProtocol.Netlink => "netlink_diag",
+        _ => "inet_diag",
+    };
 }

@@ -91,8 +91,17 @@ public sealed class SocketInfo
     /// <summary>A netlink socket's own port id, or null.</summary>
     public uint? PortId { get; init; }
 
-    /// <summary>A netlink socket's destination port id (0: the kernel), or null.</summary>
+    /// <summary>A connected netlink socket's destination port id (0: the kernel); null when not connected.</summary>
     public uint? PeerPortId { get; init; }
+
+    /// <summary>A connected netlink socket's destination multicast group (ss prints group:port); null when not connected.</summary>
+    public uint? PeerGroup { get; init; }
+
+    /// <summary>The inode of the file a Unix socket is bound to (ss -e: ino:), or null for unnamed and abstract sockets.</summary>
+    public ulong? FileInode { get; init; }
+
+    /// <summary>The kernel's device number (major &lt;&lt; 20 | minor) of the file system holding a Unix socket's file (ss -e: dev:major/minor), or null.</summary>
+    public uint? FileDevice { get; init; }
 
     /// <summary>The first owner's process id, when owners were asked for and found.</summary>
     public int? OwningProcess { get; internal set; }

@@ -52,6 +52,8 @@ public enum SocketProtocol
     Packet,
     /// <summary>Netlink sockets (ss: nl).</summary>
     Netlink,
+    /// <summary>Only for selecting (-Protocol All): every protocol above. No socket has it.</summary>
+    All = 99,
 }
 
 /// <summary>Address family of a socket.</summary>

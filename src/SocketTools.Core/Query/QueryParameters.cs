@@ -7,7 +7,7 @@ namespace SocketTools.Query;
 /// </summary>
 public sealed class QueryParameters
 {
-    /// <summary>-Protocol; null or empty: TCP and UDP.</summary>
+    /// <summary>-Protocol; All means every protocol; null or empty: TCP and UDP, or what -Family names.</summary>
     public SocketProtocol[]? Protocol { get; set; }
 
     /// <summary>-Family; null or empty: IPv4 and IPv6.</summary>
@@ -67,12 +67,19 @@ public sealed class QueryParameters
         var query = SocketQuery.Default;
         if (Protocol is { Length: > 0 })
         {
-            query = query with { Protocols = Protocol.Distinct().ToArray() };
+            query = query with
+            {
+                Protocols = Protocol.Contains(SocketProtocol.All) ? SocketQuery.AllProtocols : Protocol.Distinct().ToArray(),
+            };
         }
 
         if (Family is { Length: > 0 })
         {
             query = query with { Families = Family.Distinct().ToArray() };
+            if (Protocol is not { Length: > 0 })
+            {
+                query = query with { Protocols = ProtocolsOf(query.Families) };
+            }
         }
 
         // As in ss: -Listening (-l) or -All (-a) choose the starting set; -State values act as ss's
@@ -109,6 +116,31 @@ public sealed class QueryParameters
             ProcessNames = ProcessName ?? [],
             Source = Source,
         };
+    }
+
+    /// <summary>The protocols -Family implies when -Protocol is not given: TCP and UDP for IP, the family's own otherwise.</summary>
+    private static SocketProtocol[] ProtocolsOf(IReadOnlyList<SocketFamily> families)
+    {
+        var protocols = new List<SocketProtocol>();
+        if (families.Contains(SocketFamily.IPv4) || families.Contains(SocketFamily.IPv6))
+        {
+            protocols.Add(SocketProtocol.Tcp);
+            protocols.Add(SocketProtocol.Udp);
+        }
+
+        foreach (var (family, protocol) in new[]
+        {
+            (SocketFamily.Unix, SocketProtocol.Unix), (SocketFamily.Packet, SocketProtocol.Packet),
+            (SocketFamily.Netlink, SocketProtocol.Netlink),
+        })
+        {
+            if (families.Contains(family))
+            {
+                protocols.Add(protocol);
+            }
+        }
+
+        return protocols.ToArray();
     }
 
     private static PortRange[] Ports(string[]? texts) =>

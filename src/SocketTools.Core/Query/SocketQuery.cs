@@ -20,10 +20,19 @@ public sealed record SocketQuery
     /// <summary>The default: every TCP and UDP socket, IPv4 and IPv6, in every state.</summary>
     public static SocketQuery Default { get; } = new();
 
+    /// <summary>Every protocol, in the order they are enumerated: what -Protocol All means.</summary>
+    public static IReadOnlyList<SocketProtocol> AllProtocols { get; } =
+    [
+        SocketProtocol.Tcp, SocketProtocol.Udp, SocketProtocol.Raw, SocketProtocol.Unix, SocketProtocol.Packet, SocketProtocol.Netlink,
+    ];
+
     /// <summary>Protocols to enumerate (default TCP and UDP).</summary>
     public IReadOnlyList<SocketProtocol> Protocols { get; init; } = [SocketProtocol.Tcp, SocketProtocol.Udp];
 
-    /// <summary>Address families to enumerate (default IPv4 and IPv6; ignored for Unix, Packet and Netlink).</summary>
+    /// <summary>
+    /// Address families to enumerate (default IPv4 and IPv6). Unix, Packet and Netlink sockets are
+    /// not held to it unless it names one of those families.
+    /// </summary>
     public IReadOnlyList<SocketFamily> Families { get; init; } = [SocketFamily.IPv4, SocketFamily.IPv6];
 
     /// <summary>States to select (default all).</summary>
@@ -79,7 +88,7 @@ public sealed record SocketQuery
     public bool NeedsOwners => IncludeProcess || ProcessIds.Count > 0 || ProcessNames.Count > 0;
 
     /// <summary>Whether the query asks for <paramref name="protocol"/>.</summary>
-    public bool Includes(SocketProtocol protocol) => Protocols.Contains(protocol);
+    public bool Includes(SocketProtocol protocol) => Protocols.Contains(protocol) || Protocols.Contains(SocketProtocol.All);
 
     /// <summary>Whether the query asks for <paramref name="family"/>.</summary>
     public bool Includes(SocketFamily family) => Families.Contains(family);
@@ -106,6 +115,23 @@ public sealed record SocketQuery
         prefix.Address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? SocketFamily.IPv4 : SocketFamily.IPv6,
         prefix, -1);
 
+    /// <summary>Whether <see cref="Families"/> names Unix, Packet or Netlink, and so holds those sockets to it.</summary>
+    public bool NamesLocalFamily
+    {
+        get
+        {
+            foreach (var f in Families)
+            {
+                if (f is not SocketFamily.IPv4 and not SocketFamily.IPv6)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+    }
+
     /// <summary>Checks everything but the process filters against one socket.</summary>
     public bool Matches(SocketInfo socket)
     {
@@ -114,7 +140,7 @@ public sealed record SocketQuery
             return false;
         }
 
-        if (socket.Family is SocketFamily.IPv4 or SocketFamily.IPv6 && !Includes(socket.Family))
+        if (!Includes(socket.Family) && (socket.Family is SocketFamily.IPv4 or SocketFamily.IPv6 || NamesLocalFamily))
         {
             return false;
         }

@@ -85,13 +85,107 @@ public static class SsText
         sb.Append(address);
     }
 
-    /// <summary>The local endpoint of an IP socket, as ss prints it (with %interface).</summary>
+    /// <summary>The Local Address:Port cell of any socket, as ss -n prints it (see <see cref="LocalCell"/>).</summary>
     public static string Local(SocketInfo socket) =>
-        Endpoint(socket.LocalAddress?.ToString(), socket.LocalPort, socket.V6Only, socket.Interface);
+        LocalCell(socket.Protocol, socket.LocalAddress?.ToString(), socket.LocalPort, socket.V6Only, socket.Interface,
+            socket.Path, socket.Inode, socket.EtherType, socket.NetlinkProtocol, socket.PortId);
 
-    /// <summary>The peer endpoint of an IP socket, as ss prints it.</summary>
+    /// <summary>The Peer Address:Port cell of any socket, as ss -n prints it (see <see cref="PeerCell"/>).</summary>
     public static string Peer(SocketInfo socket) =>
-        Endpoint(socket.RemoteAddress?.ToString(), socket.RemotePort, socket.V6Only, null);
+        PeerCell(socket.Protocol, socket.RemoteAddress?.ToString(), socket.RemotePort, socket.V6Only,
+            socket.PeerInode, socket.PeerPortId, socket.PeerGroup);
+
+    /// <summary>
+    /// ss -n's Local Address:Port cell for any protocol, from plain values (so deserialized objects
+    /// format too): TCP, UDP and raw sockets as <see cref="Endpoint"/> (a raw socket's port is its IP
+    /// protocol); Unix sockets as "path inode" (* when unnamed, @name when abstract); packet sockets
+    /// as "protocol:interface" (* for ETH_P_ALL and for no interface, [2048] for an EtherType);
+    /// netlink sockets as "protocol:portid".
+    /// </summary>
+    public static string LocalCell(SocketProtocol protocol, string? address, int port, bool? v6Only, string? interfaceName,
+        string? path, ulong inode, int? etherType, int? netlinkProtocol, uint? portId) => protocol switch
+    {
+        SocketProtocol.Unix => string.Concat(string.IsNullOrEmpty(path) ? "*" : path, " ", inode.ToString(CultureInfo.InvariantCulture)),
+        SocketProtocol.Packet => string.Concat(PacketProtocol(etherType), ":", string.IsNullOrEmpty(interfaceName) ? "*" : interfaceName),
+        SocketProtocol.Netlink => string.Concat(
+            (netlinkProtocol ?? 0).ToString(CultureInfo.InvariantCulture), ":", NetlinkPort(portId ?? 0)),
+        _ => Endpoint(address, port, v6Only, interfaceName),
+    };
+
+    /// <summary>
+    /// ss -n's Peer Address:Port cell for any protocol: IP sockets as <see cref="Endpoint"/>; Unix
+    /// sockets as "* peer-inode" (ss never names the peer); packet sockets as *; netlink sockets as
+    /// "group:portid" when connected, else *.
+    /// </summary>
+    public static string PeerCell(SocketProtocol protocol, string? address, int port, bool? v6Only,
+        ulong? peerInode, uint? peerPortId, uint? peerGroup) => protocol switch
+    {
+        SocketProtocol.Unix => "* " + (peerInode ?? 0).ToString(CultureInfo.InvariantCulture),
+        SocketProtocol.Packet => "*",
+        SocketProtocol.Netlink => peerPortId is uint dst
+            ? string.Concat((peerGroup ?? 0).ToString(CultureInfo.InvariantCulture), ":", NetlinkPort(dst))
+            : "*",
+        _ => Endpoint(address, port, v6Only, null),
+    };
+
+    /// <summary>A packet socket's protocol as ss -n prints it: * for ETH_P_ALL (3), else [decimal EtherType].</summary>
+    public static string PacketProtocol(int? etherType) => etherType switch
+    {
+        3 => "*",
+        int t => "[" + t.ToString(CultureInfo.InvariantCulture) + "]",
+        null => "*",
+    };
+
+    /// <summary>A netlink port id as ss prints it: a signed number, * for -1.</summary>
+    private static string NetlinkPort(uint portId) =>
+        portId == uint.MaxValue ? "*" : ((int)portId).ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>ss -e's shutdown mark: &lt;-&gt; (open), --&gt; (receiving shut), &lt;-- (sending shut), --- (both); empty when unknown.</summary>
+    public static string Shutdown(ShutdownState? state) => state switch
+    {
+        null => string.Empty,
+        ShutdownState s => string.Concat(
+            (s & ShutdownState.Receive) != 0 ? "-" : "<", "-", (s & ShutdownState.Send) != 0 ? "-" : ">"),
+    };
+
+    /// <summary>
+    /// ss -e's file identity of a bound Unix socket: ino:N dev:A/B; empty when there is none. ss splits
+    /// the kernel's device number (major &lt;&lt; 20 | minor) with glibc's major()/minor(), which expect
+    /// the user-space encoding, so A/B is not the real major/minor (254:0 prints as 0/65024); this
+    /// reproduces ss's text.
+    /// </summary>
+    public static string UnixFile(ulong? fileInode, uint? fileDevice)
+    {
+        if (fileInode is not ulong ino)
+        {
+            return string.Empty;
+        }
+
+        uint dev = fileDevice ?? 0;
+        uint major = (dev >> 8) & 0xfff;
+        uint minor = (dev & 0xff) | ((dev >> 12) & 0xfff00);
+        return string.Create(CultureInfo.InvariantCulture, $"ino:{ino} dev:{major}/{minor}");
+    }
+
+    /// <summary>ss -m's memory cell: skmem:(r0,rb212992,t0,tb212992,f0,w0,o0,bl0,d0); d is left out when the kernel has no drops count.</summary>
+    public static string Skmem(long rmemAlloc, long rcvBuf, long wmemAlloc, long sndBuf, long fwdAlloc, long wmemQueued,
+        long optMem, long backlog, long? drops)
+    {
+        var sb = new StringBuilder(64);
+        sb.Append(CultureInfo.InvariantCulture,
+            $"skmem:(r{rmemAlloc},rb{rcvBuf},t{wmemAlloc},tb{sndBuf},f{fwdAlloc},w{wmemQueued},o{optMem},bl{backlog}");
+        if (drops is long d)
+        {
+            sb.Append(CultureInfo.InvariantCulture, $",d{d}");
+        }
+
+        return sb.Append(')').ToString();
+    }
+
+    /// <summary>ss -m's memory cell for a <see cref="SocketMemory"/>; empty for null.</summary>
+    public static string Skmem(SocketMemory? memory) => memory is null ? string.Empty
+        : Skmem(memory.RmemAlloc, memory.RcvBuf, memory.WmemAlloc, memory.SndBuf, memory.FwdAlloc, memory.WmemQueued,
+            memory.OptMem, memory.Backlog, memory.Drops);
 
     /// <summary>
     /// ss's expiry text for a timer, as modern iproute2's print_ms_timer makes it: 9min55sec, 12min,

@@ -14,7 +14,7 @@ public sealed record SsLine(
     private static readonly Regex Ino = new(@"\bino:(\d+)");
     private static readonly Regex Sk = new(@"\bsk:([0-9a-f]+)");
     private static readonly Regex V6 = new(@"\bv6only:([01])");
-    private static readonly Regex Shut = new(@"(<->|-->|<--|---)\s*$");
+    private static readonly Regex Shut = new(@"(?<=^|\s)(<->|-->|<--|---)(?=\s|$)");
 
     /// <summary>
     /// Parses ss output. The header says which columns there are: ss leaves out Netid for a single
@@ -24,6 +24,7 @@ public sealed record SsLine(
     {
         var lines = new List<SsLine>();
         bool hasNetid = false, hasState = true;
+        var logical = new List<string>();
         foreach (string raw in output.Split('\n'))
         {
             if (raw.StartsWith("Netid", StringComparison.Ordinal) || raw.StartsWith("State", StringComparison.Ordinal)
@@ -34,19 +35,37 @@ public sealed record SsLine(
                 continue;
             }
 
-            if (raw.Length == 0 || char.IsWhiteSpace(raw[0]))
+            if (raw.Trim().Length == 0)
             {
                 continue;
             }
 
+            // ss -i, -m and packet details continue on indented lines: they belong to the socket above.
+            if (char.IsWhiteSpace(raw[0]))
+            {
+                if (logical.Count > 0)
+                {
+                    logical[^1] += " " + raw.Trim();
+                }
+
+                continue;
+            }
+
+            logical.Add(raw);
+        }
+
+        foreach (string raw in logical)
+        {
             string[] f = raw.Split(' ', StringSplitOptions.RemoveEmptyEntries);
             int i = 0;
             string netid = hasNetid ? f[i++] : "";
             string state = hasState ? f[i++] : "";
             long rq = long.Parse(f[i++], CultureInfo.InvariantCulture);
             long sq = long.Parse(f[i++], CultureInfo.InvariantCulture);
-            string local = f[i++];
-            string peer = f[i++];
+            bool unix = netid.StartsWith("u_", StringComparison.Ordinal);
+            // A Unix socket's cells are two words each: "path inode" and "* peer-inode".
+            string local = unix ? f[i++] + " " + f[i++] : f[i++];
+            string peer = unix ? f[i++] + " " + f[i++] : f[i++];
             string rest = string.Join(' ', f.Skip(i));
             var t = TimerRx.Match(rest);
             var u = UidRx.Match(rest);

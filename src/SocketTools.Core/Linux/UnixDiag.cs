@@ -1,0 +1,155 @@
+using System.Buffers.Binary;
+using System.Text;
+
+namespace SocketTools.Linux;
+
+/// <summary>
+/// unix_diag (include/uapi/linux/unix_diag.h): the dump request and the decoding of unix_diag_msg
+/// with its attributes (name, VFS identity, peer, queues, memory, shutdown, uid).
+/// </summary>
+internal static class UnixDiag
+{
+    /// <summary>sizeof(struct unix_diag_req).</summary>
+    internal const int RequestLength = 24;
+
+    /// <summary>sizeof(struct unix_diag_msg).</summary>
+    internal const int MessageLength = 16;
+
+    internal const uint UDIAG_SHOW_NAME = 0x01;
+    internal const uint UDIAG_SHOW_VFS = 0x02;
+    internal const uint UDIAG_SHOW_PEER = 0x04;
+    internal const uint UDIAG_SHOW_ICONS = 0x08;
+    internal const uint UDIAG_SHOW_RQLEN = 0x10;
+    internal const uint UDIAG_SHOW_MEMINFO = 0x20;
+    internal const uint UDIAG_SHOW_UID = 0x40;
+
+    internal const ushort UNIX_DIAG_NAME = 0;
+    internal const ushort UNIX_DIAG_VFS = 1;
+    internal const ushort UNIX_DIAG_PEER = 2;
+    internal const ushort UNIX_DIAG_ICONS = 3;
+    internal const ushort UNIX_DIAG_RQLEN = 4;
+    internal const ushort UNIX_DIAG_MEMINFO = 5;
+    internal const ushort UNIX_DIAG_SHUTDOWN = 6;
+    internal const ushort UNIX_DIAG_UID = 7;
+
+    /// <summary>Writes a SOCK_DIAG_BY_FAMILY dump request for Unix sockets; returns its length.</summary>
+    internal static int BuildRequest(Span<byte> destination, uint states, bool memory)
+    {
+        int total = NetlinkSocket.HeaderLength + RequestLength;
+        var span = destination[..total];
+        span.Clear();
+        BinaryPrimitives.WriteUInt32LittleEndian(span, (uint)total);
+        BinaryPrimitives.WriteUInt16LittleEndian(span[4..], NetlinkSocket.SOCK_DIAG_BY_FAMILY);
+        BinaryPrimitives.WriteUInt16LittleEndian(span[6..], NetlinkSocket.NLM_F_REQUEST | NetlinkSocket.NLM_F_DUMP);
+        var req = span[NetlinkSocket.HeaderLength..];
+        req[0] = Native.Libc.AF_UNIX;
+        BinaryPrimitives.WriteUInt32LittleEndian(req[4..], states);
+        uint show = UDIAG_SHOW_NAME | UDIAG_SHOW_VFS | UDIAG_SHOW_PEER | UDIAG_SHOW_RQLEN | UDIAG_SHOW_UID;
+        if (memory)
+        {
+            show |= UDIAG_SHOW_MEMINFO;
+        }
+
+        BinaryPrimitives.WriteUInt32LittleEndian(req[12..], show);
+        return total;
+    }
+
+    /// <summary>Decodes one unix_diag_msg with its attributes.</summary>
+    internal static SocketInfo Parse(ReadOnlySpan<byte> msg)
+    {
+        if (msg.Length < MessageLength)
+        {
+            throw new NetlinkException($"unix_diag_msg is {msg.Length} bytes; at least {MessageLength} expected.");
+        }
+
+        if (msg[0] != Native.Libc.AF_UNIX)
+        {
+            throw new NetlinkException($"unix_diag_msg has address family {msg[0]}; AF_UNIX expected.");
+        }
+
+        byte type = msg[1];
+        var state = (SocketState)msg[2];
+        uint inode = BinaryPrimitives.ReadUInt32LittleEndian(msg[4..]);
+        ulong cookie = BinaryPrimitives.ReadUInt32LittleEndian(msg[8..])
+            | ((ulong)BinaryPrimitives.ReadUInt32LittleEndian(msg[12..]) << 32);
+
+        string? path = null;
+        ulong? fileInode = null;
+        uint? fileDevice = null;
+        ulong? peer = null;
+        long rq = 0, wq = 0;
+        SocketMemory? memory = null;
+        ShutdownState? shutdown = null;
+        uint uid = 0;
+        var attrs = new NetlinkAttributes(msg[MessageLength..], "unix_diag");
+        while (attrs.Next(out ushort attr, out var payload))
+        {
+            switch (attr)
+            {
+                case UNIX_DIAG_NAME when payload.Length > 0:
+                    path = Name(payload);
+                    break;
+                case UNIX_DIAG_VFS when payload.Length >= 8:
+                    fileInode = BinaryPrimitives.ReadUInt32LittleEndian(payload);
+                    fileDevice = BinaryPrimitives.ReadUInt32LittleEndian(payload[4..]);
+                    break;
+                case UNIX_DIAG_PEER when payload.Length >= 4:
+                    peer = BinaryPrimitives.ReadUInt32LittleEndian(payload);
+                    break;
+                case UNIX_DIAG_RQLEN when payload.Length >= 8:
+                    rq = BinaryPrimitives.ReadUInt32LittleEndian(payload);
+                    wq = BinaryPrimitives.ReadUInt32LittleEndian(payload[4..]);
+                    break;
+                case UNIX_DIAG_MEMINFO:
+                    memory = SkMemInfo.Decode(payload);
+                    break;
+                case UNIX_DIAG_SHUTDOWN when payload.Length >= 1:
+                    shutdown = (ShutdownState)(payload[0] & 3);
+                    break;
+                case UNIX_DIAG_UID when payload.Length >= 4:
+                    uid = BinaryPrimitives.ReadUInt32LittleEndian(payload);
+                    break;
+            }
+        }
+
+        return new SocketInfo
+        {
+            Protocol = SocketProtocol.Unix,
+            Family = SocketFamily.Unix,
+            Type = type switch
+            {
+                Native.Libc.SOCK_STREAM => SocketKind.Stream,
+                Native.Libc.SOCK_DGRAM => SocketKind.Datagram,
+                5 => SocketKind.SeqPacket,
+                _ => SocketKind.Unknown,
+            },
+            State = state,
+            RecvQ = rq,
+            SendQ = wq,
+            Uid = uid,
+            Inode = inode,
+            Cookie = cookie,
+            Shutdown = shutdown,
+            Path = path,
+            FileInode = fileInode,
+            FileDevice = fileDevice,
+            PeerInode = peer,
+            Memory = memory,
+        };
+    }
+
+    /// <summary>
+    /// A socket's name as ss prints it: a path (up to its first NUL), or for an abstract name
+    /// (leading NUL) the whole name with every NUL shown as @.
+    /// </summary>
+    internal static string Name(ReadOnlySpan<byte> payload)
+    {
+        if (payload[0] == 0)
+        {
+            return Encoding.UTF8.GetString(payload).Replace('\0', '@');
+        }
+
+        int end = payload.IndexOf((byte)0);
+        return Encoding.UTF8.GetString(end < 0 ? payload : payload[..end]);
+    }
+}
