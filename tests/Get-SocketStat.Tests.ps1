@@ -252,3 +252,81 @@ sys.stdin.read()
         (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Contain "'time-wait'"
     }
 }
+
+Describe 'Get-SocketStat -Protocol for Unix, packet and netlink sockets' {
+    BeforeAll {
+        $script:fns = 'stt-pester-fam-' + [guid]::NewGuid().ToString('N').Substring(0, 8)
+        $script:dir = Join-Path ([System.IO.Path]::GetTempPath()) $script:fns
+        $null = New-Item -ItemType Directory -Path $script:dir
+        & ip netns add $script:fns
+        $holderScript = @'
+import socket, sys
+d = sys.argv[1]
+keep = []
+l = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM); l.bind(d + "/app.sock"); l.listen(3); keep.append(l)
+c = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM); c.connect(d + "/app.sock"); keep.append(c)
+a, _ = l.accept(); keep.append(a); c.send(b"12345")
+g = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM); g.bind("\0stt-pester"); keep.append(g)
+p = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(3)); keep.append(p)
+print("ready", flush=True)
+sys.stdin.read()
+'@
+        $psi = [System.Diagnostics.ProcessStartInfo]::new('ip')
+        foreach ($a in @('netns', 'exec', $script:fns, 'python3', '-c', $holderScript, $script:dir)) { $psi.ArgumentList.Add($a) }
+        $psi.RedirectStandardInput = $true
+        $psi.RedirectStandardOutput = $true
+        $psi.UseShellExecute = $false
+        $script:holder = [System.Diagnostics.Process]::Start($psi)
+        $script:holder.StandardOutput.ReadLine() | Should -Be 'ready'
+    }
+
+    AfterAll {
+        if ($script:holder -and -not $script:holder.HasExited) { $script:holder.Kill($true) }
+        & ip netns del $script:fns
+        Remove-Item -Recurse -Force $script:dir
+    }
+
+    It 'lists the same Unix sockets as ss -x, with paths, abstract names and inodes' {
+        $ours = @(Get-SocketStat -Protocol Unix -NetworkNamespace $script:fns)
+        $ssLines = @(& ip netns exec $script:fns ss -Hxan)
+        $ours.Count | Should -Be $ssLines.Count
+        $abstract = @($ours | Where-Object Path -EQ '@stt-pester')
+        $abstract.Count | Should -Be 1
+        $abstract[0].Type | Should -Be ([SocketTools.SocketKind]::Datagram)
+        $listener = @($ours | Where-Object State -EQ ([SocketTools.SocketState]::Listen))
+        $listener.Count | Should -Be 1
+        $listener[0].Path | Should -Be (Join-Path $script:dir 'app.sock')
+        $reader = @($ours | Where-Object RecvQ -EQ 5)
+        $reader.Count | Should -Be 1
+        $reader[0].PeerInode | Should -BeGreaterThan 0
+        $ssLocal = @($ssLines | ForEach-Object { $f = $_ -split '\s+'; "$($f[4]) $($f[5])" } | Sort-Object)
+        @($ours | ForEach-Object { [SocketTools.Text.SsText]::Local($_) } | Sort-Object) | Should -Be $ssLocal
+    }
+
+    It 'shows ss cells for Unix sockets in the default view' {
+        $text = Get-SocketStat -Protocol Unix -NetworkNamespace $script:fns | Format-Table | Out-String -Width 200
+        $text | Should -Match 'u_str\s+LISTEN'
+        $text | Should -Match '@stt-pester \d+'
+    }
+
+    It 'has a unix view with inode, peer, shutdown mark and path' {
+        $text = Get-SocketStat -Protocol Unix -NetworkNamespace $script:fns | Format-Table -View unix | Out-String -Width 200
+        $text | Should -Match 'Netid\s+State\s+Recv-Q\s+Send-Q\s+Inode\s+Peer\s+Shut\s+Path'
+        $text | Should -Match '<->\s+@stt-pester'
+    }
+
+    It 'lists packet sockets and, with -Protocol All, every family' {
+        $packet = @(Get-SocketStat -Protocol Packet -NetworkNamespace $script:fns)
+        $packet.Count | Should -Be 1
+        $packet[0].EtherType | Should -Be 3
+        $all = @(Get-SocketStat -Protocol All -NetworkNamespace $script:fns)
+        ($all.Protocol | Sort-Object -Unique) | Should -Contain ([SocketTools.SocketProtocol]::Netlink)
+        ($all.Protocol | Sort-Object -Unique) | Should -Contain ([SocketTools.SocketProtocol]::Unix)
+    }
+
+    It 'fills Memory with -Memory' {
+        $s = Get-SocketStat -Protocol Unix -Memory -NetworkNamespace $script:fns | Select-Object -First 1
+        $s.Memory | Should -BeOfType [SocketTools.SocketMemory]
+        $s.Memory.RcvBuf | Should -BeGreaterThan 0
+    }
+}
