@@ -44,7 +44,7 @@ internal static class UnixDiag
         var req = span[NetlinkSocket.HeaderLength..];
         req[0] = Native.Libc.AF_UNIX;
         BinaryPrimitives.WriteUInt32LittleEndian(req[4..], states);
-        uint show = UDIAG_SHOW_NAME | UDIAG_SHOW_VFS | UDIAG_SHOW_PEER | UDIAG_SHOW_RQLEN | UDIAG_SHOW_UID;
+        uint show = UDIAG_SHOW_NAME | UDIAG_SHOW_VFS | UDIAG_SHOW_PEER | UDIAG_SHOW_ICONS | UDIAG_SHOW_RQLEN | UDIAG_SHOW_UID;
         if (memory)
         {
             show |= UDIAG_SHOW_MEMINFO;
@@ -77,6 +77,7 @@ internal static class UnixDiag
         ulong? fileInode = null;
         uint? fileDevice = null;
         ulong? peer = null;
+        ulong[]? pending = null;
         long rq = 0, wq = 0;
         SocketMemory? memory = null;
         ShutdownState? shutdown = null;
@@ -95,6 +96,14 @@ internal static class UnixDiag
                     break;
                 case UNIX_DIAG_PEER when payload.Length >= 4:
                     peer = BinaryPrimitives.ReadUInt32LittleEndian(payload);
+                    break;
+                case UNIX_DIAG_ICONS:
+                    pending = new ulong[payload.Length / 4];
+                    for (int i = 0; i < pending.Length; i++)
+                    {
+                        pending[i] = BinaryPrimitives.ReadUInt32LittleEndian(payload[(4 * i)..]);
+                    }
+
                     break;
                 case UNIX_DIAG_RQLEN when payload.Length >= 8:
                     rq = BinaryPrimitives.ReadUInt32LittleEndian(payload);
@@ -134,6 +143,7 @@ internal static class UnixDiag
             FileInode = fileInode,
             FileDevice = fileDevice,
             PeerInode = peer,
+            PendingPeerInodes = pending,
             Memory = memory,
         };
     }

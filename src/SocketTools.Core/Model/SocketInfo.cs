@@ -97,6 +97,9 @@ public sealed class SocketInfo
     /// <summary>A connected netlink socket's destination multicast group (ss prints group:port); null when not connected.</summary>
     public uint? PeerGroup { get; init; }
 
+    /// <summary>For a listening Unix socket, the inodes of the clients waiting in its accept queue (ss -e: peers:); otherwise null.</summary>
+    public ulong[]? PendingPeerInodes { get; init; }
+
     /// <summary>The inode of the file a Unix socket is bound to (ss -e: ino:), or null for unnamed and abstract sockets.</summary>
     public ulong? FileInode { get; init; }
 

@@ -167,6 +167,23 @@ public static class SsText
         return string.Create(CultureInfo.InvariantCulture, $"ino:{ino} dev:{major}/{minor}");
     }
 
+    /// <summary>ss -e's list of clients waiting on a Unix listener: "peers: 123 456" ("peers:" when none); empty for null.</summary>
+    public static string UnixPeers(IEnumerable<ulong>? pendingPeerInodes)
+    {
+        if (pendingPeerInodes is null)
+        {
+            return string.Empty;
+        }
+
+        var sb = new StringBuilder("peers:");
+        foreach (ulong inode in pendingPeerInodes)
+        {
+            sb.Append(' ').Append(inode.ToString(CultureInfo.InvariantCulture));
+        }
+
+        return sb.ToString();
+    }
+
     /// <summary>ss -m's memory cell: skmem:(r0,rb212992,t0,tb212992,f0,w0,o0,bl0,d0); d is left out when the kernel has no drops count.</summary>
     public static string Skmem(long rmemAlloc, long rcvBuf, long wmemAlloc, long sndBuf, long fwdAlloc, long wmemQueued,
         long optMem, long backlog, long? drops)

@@ -12,6 +12,7 @@ namespace SocketTools.Tests.Live;
 public sealed class FamilyLiveTests : IDisposable
 {
     private static readonly Regex SkmemRx = new(@"skmem:\([^)]*\)");
+    private static readonly Regex PeersRx = new(@"\bpeers:(?: \d+)*");
     private static readonly Regex UnixFileRx = new(@"\bino:\d+ dev:\d+/\d+");
 
     private readonly LiveNamespace _ns = new();
@@ -62,6 +63,9 @@ public sealed class FamilyLiveTests : IDisposable
             var file = UnixFileRx.Match(line.Rest);
             Assert.True((file.Success ? file.Value : "") == SsText.UnixFile(s.FileInode, s.FileDevice),
                 $"{where}: file {SsText.UnixFile(s.FileInode, s.FileDevice)} vs ss {file.Value}");
+            var peers = PeersRx.Match(line.Rest);
+            Assert.True((peers.Success ? peers.Value.TrimEnd() : "") == SsText.UnixPeers(s.PendingPeerInodes),
+                $"{where}: {SsText.UnixPeers(s.PendingPeerInodes)} vs ss {peers.Value}");
             AssertSkmem(line, s, where);
             Assert.Equal(0u, s.Uid);  // the holder runs as root
             Assert.NotEqual(0UL, s.Cookie);
@@ -69,7 +73,10 @@ public sealed class FamilyLiveTests : IDisposable
 
         Assert.Contains(ours, s => s.Type == SocketKind.Datagram && s.Path == "@stt-abstract@name");
         Assert.Contains(ours, s => s.Type == SocketKind.SeqPacket && s.Path!.StartsWith('@'));
-        Assert.Contains(ours, s => s.State == SocketState.Listen && s.Path == _dir + "/listener.sock" && s.RecvQ == 1 && s.SendQ == 4);
+        var listener = Assert.Single(ours, s => s.State == SocketState.Listen);
+        Assert.True(listener.Path == _dir + "/listener.sock" && listener.RecvQ == 1 && listener.SendQ == 4, SsText.Line(listener));
+        var pending = Assert.Single(listener.PendingPeerInodes!);
+        Assert.Contains(ours, s => s.Inode == pending && s.State == SocketState.Established);
         Assert.Contains(ours, s => s.State == SocketState.Established && s.RecvQ == 5 && s.PeerInode is > 0);
         Assert.Contains(ours, s => s.Shutdown == ShutdownState.Send);
         Assert.Contains(ours, s => s.Shutdown == ShutdownState.Receive);

@@ -15,6 +15,8 @@ public sealed class TcpInfoLiveTests
 {
     private static readonly Regex Pair = new(@"(?<=\s|^)([a-z_]+):([0-9][0-9.,/]*)(?=\s|$|ms|\()");
     private static readonly Regex Rate = new(@"\b(send|pacing_rate|delivery_rate) ([0-9.]+)([KMG]?)bps");
+    private static readonly Regex FwMark = new(@"\bfwmark:0x([0-9a-f]+)");
+    private static readonly Regex Cgroup = new(@"\bcgroup:unreachable:([0-9a-f]+)");
     private static readonly Regex Skmem = new(@"skmem:\([^)]*\)");
 
     [Fact]
@@ -22,6 +24,15 @@ public sealed class TcpInfoLiveTests
     {
         using var ns = new LiveNamespace();
         InetScenario.Build(ns);
+
+        // One more pair: the client marked (SO_MARK) and shut down for sending, so ss prints fwmark and <--.
+        var listener = ns.Listen(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 7020));
+        var marked = ns.NewSocket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+        marked.SetRawSocketOption(1 /* SOL_SOCKET */, 36 /* SO_MARK */, BitConverter.GetBytes(0x2a));
+        marked.Connect(listener.LocalEndPoint!);
+        using var accepted = listener.Accept();
+        marked.Shutdown(System.Net.Sockets.SocketShutdown.Send);
+        Thread.Sleep(50);
         var clock = Stopwatch.StartNew();
         var ours = SocketReader.Read(new QueryParameters
         {
@@ -36,6 +47,16 @@ public sealed class TcpInfoLiveTests
         {
             var s = byCookie[line.Cookie!.Value];
             string where = $"sk:{s.Cookie:x} {line.State} {line.Local} {line.Peer}";
+            Assert.True((line.Shutdown ?? "") == SsText.Shutdown(s.Shutdown), $"{where}: shutdown {SsText.Shutdown(s.Shutdown)} vs ss {line.Shutdown}");
+            var fwmark = FwMark.Match(line.Rest);
+            Assert.True((fwmark.Success ? uint.Parse(fwmark.Groups[1].Value, NumberStyles.HexNumber, CultureInfo.InvariantCulture) : 0u) == (s.Mark ?? 0),
+                $"{where}: mark {s.Mark} vs ss {fwmark.Value}");
+            var cgroup = Cgroup.Match(line.Rest);
+            if (cgroup.Success)
+            {
+                Assert.Equal(ulong.Parse(cgroup.Groups[1].Value, NumberStyles.HexNumber, CultureInfo.InvariantCulture), s.CgroupId);
+            }
+
             var skmem = Skmem.Match(line.Rest);
             Assert.True((skmem.Success ? skmem.Value : "") == SsText.Skmem(s.Memory), $"{where}: {SsText.Skmem(s.Memory)} vs ss {skmem.Value}");
             if (s.State is SocketState.TimeWait or SocketState.SynReceived)
@@ -124,6 +145,8 @@ public sealed class TcpInfoLiveTests
 
         // The scenario's established sockets carry data: those counters were compared.
         Assert.True(compared > 50, $"only {compared} counters compared");
+        Assert.Contains(ours, s => s.Mark == 0x2a && s.Shutdown == ShutdownState.Send);
+        Assert.Contains(ours, s => s.Shutdown == ShutdownState.Receive && s.LocalPort == 7020);
     }
 
     private static void Ms(string what, string ssText, TimeSpan ours, double tolerance = 0.0011)
