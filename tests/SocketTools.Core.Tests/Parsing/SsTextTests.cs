@@ -39,3 +39,66 @@ public sealed class SsTextTests
     public void TimerCell() =>
         Assert.Equal("timer:(timewait,59sec,0)", SsText.Timer(TimerKind.TimeWait, TimeSpan.FromMilliseconds(59_400), 0));
 }
+
+/// <summary>ss -n cells for Unix, packet and netlink sockets in the cases the live scenario does not reach.</summary>
+public sealed class SsFamilyCellTests
+{
+    [Theory]
+    [InlineData(null, 42UL, "* 42")]
+    [InlineData("/run/a b.sock", 7UL, "/run/a b.sock 7")]
+    [InlineData("@abstract", 9UL, "@abstract 9")]
+    public void UnixLocal(string? path, ulong inode, string expected) =>
+        Assert.Equal(expected, SsText.LocalCell(SocketProtocol.Unix, null, 0, null, null, path, inode, null, null, null));
+
+    [Fact]
+    public void UnixPeerIsStarAndInode()
+    {
+        Assert.Equal("* 0", SsText.PeerCell(SocketProtocol.Unix, null, 0, null, null, null, null));
+        Assert.Equal("* 55", SsText.PeerCell(SocketProtocol.Unix, null, 0, null, 55, null, null));
+    }
+
+    [Theory]
+    [InlineData(3, null, "*:*")]
+    [InlineData(0x0800, "eth0", "[2048]:eth0")]
+    [InlineData(0, null, "[0]:*")]
+    public void PacketLocal(int etherType, string? iface, string expected) =>
+        Assert.Equal(expected, SsText.LocalCell(SocketProtocol.Packet, null, 0, null, iface, null, 0, etherType, null, null));
+
+    [Theory]
+    [InlineData(0, 0u, "0:0")]
+    [InlineData(16, 4294967295u, "16:*")]
+    [InlineData(0, 2328587012u, "0:-1966380284")]
+    public void NetlinkLocal(int protocol, uint portId, string expected) =>
+        Assert.Equal(expected, SsText.LocalCell(SocketProtocol.Netlink, null, 0, null, null, null, 0, null, protocol, portId));
+
+    [Fact]
+    public void NetlinkPeerIsGroupAndPortWhenConnected()
+    {
+        Assert.Equal("*", SsText.PeerCell(SocketProtocol.Netlink, null, 0, null, null, null, null));
+        Assert.Equal("0:0", SsText.PeerCell(SocketProtocol.Netlink, null, 0, null, null, 0, 0));
+        Assert.Equal("5:1234", SsText.PeerCell(SocketProtocol.Netlink, null, 0, null, null, 1234, 5));
+    }
+
+    [Theory]
+    [InlineData(null, "")]
+    [InlineData(ShutdownState.None, "<->")]
+    [InlineData(ShutdownState.Receive, "-->")]
+    [InlineData(ShutdownState.Send, "<--")]
+    [InlineData(ShutdownState.Both, "---")]
+    public void ShutdownMarks(ShutdownState? state, string expected) => Assert.Equal(expected, SsText.Shutdown(state));
+
+    [Fact]
+    public void UnixFileAndPeers()
+    {
+        // ss splits the kernel's dev_t (254 << 20) with glibc's macros: 0/65024.
+        Assert.Equal("ino:11657826 dev:0/65024", SsText.UnixFile(11657826, 254u << 20));
+        Assert.Equal("", SsText.UnixFile(null, null));
+        Assert.Equal("peers:", SsText.UnixPeers([]));
+        Assert.Equal("peers: 1 2", SsText.UnixPeers([1, 2]));
+        Assert.Equal("", SsText.UnixPeers(null));
+    }
+
+    [Fact]
+    public void InetCellsStayEndpoints() =>
+        Assert.Equal("[::]:22", SsText.LocalCell(SocketProtocol.Tcp, "::", 22, true, null, null, 0, null, null, null));
+}
