@@ -199,6 +199,162 @@ public static class SsText
         return sb.Append(')').ToString();
     }
 
+    /// <summary>
+    /// ss -ioe's tcp_info text (with -n's plain bits-per-second rates): "ts sack cubic wscale:7,7
+    /// rto:204 rtt:0.05/0.025 ato:40 mss:32768 … minrtt:0.01 snd_wnd:65536", each item printed under
+    /// ss's own conditions (non-zero, rto not the initial 3 s, reordering not 3, no sacked on a
+    /// listener). Empty for null. BBR, DCTCP and Vegas details are not decoded and not printed.
+    /// </summary>
+    public static string TcpInfo(TcpDetails? tcp, SocketState state)
+    {
+        if (tcp is null)
+        {
+            return string.Empty;
+        }
+
+        var sb = new StringBuilder(512);
+        void Flag(bool on, string name)
+        {
+            if (on)
+            {
+                sb.Append(' ').Append(name);
+            }
+        }
+
+        void Num(string name, double value, bool when)
+        {
+            if (when)
+            {
+                sb.Append(' ').Append(name).Append(':').Append(G(value));
+            }
+        }
+
+        void Int(string name, ulong? value)
+        {
+            if (value is ulong v && v != 0)
+            {
+                sb.Append(' ').Append(name).Append(':').Append(v.ToString(CultureInfo.InvariantCulture));
+            }
+        }
+
+        static double Ms(TimeSpan t) => t.Ticks / (double)TimeSpan.TicksPerMillisecond;
+        static ulong U(long? v) => v is long x && x > 0 ? (ulong)x : 0;
+
+        Flag(tcp.Timestamps, "ts");
+        Flag(tcp.Sack, "sack");
+        Flag(tcp.Ecn, "ecn");
+        Flag(tcp.EcnSeen, "ecnseen");
+        Flag(tcp.SynData, "fastopen");
+        if (!string.IsNullOrEmpty(tcp.CongestionAlgorithm))
+        {
+            sb.Append(' ').Append(tcp.CongestionAlgorithm);
+        }
+
+        if (tcp.WindowScaling)
+        {
+            sb.Append(CultureInfo.InvariantCulture, $" wscale:{tcp.SendWindowScale},{tcp.ReceiveWindowScale}");
+        }
+
+        Num("rto", Ms(tcp.Rto), tcp.Rto > TimeSpan.Zero && tcp.Rto != TimeSpan.FromSeconds(3));
+        Int("backoff", (ulong)tcp.Backoff);
+        if (tcp.Rtt > TimeSpan.Zero)
+        {
+            sb.Append(" rtt:").Append(G(Ms(tcp.Rtt))).Append('/').Append(G(Ms(tcp.RttVar)));
+        }
+
+        Num("ato", Ms(tcp.Ato), tcp.Ato > TimeSpan.Zero);
+        Int("mss", U(tcp.Mss));
+        Int("pmtu", U(tcp.Pmtu));
+        Int("rcvmss", U(tcp.RcvMss));
+        Int("advmss", U(tcp.AdvMss));
+        Int("cwnd", U(tcp.Cwnd));
+        Int("ssthresh", tcp.SsThresh < 0xFFFF ? U(tcp.SsThresh) : 0);
+        Int("bytes_sent", tcp.BytesSent);
+        Int("bytes_retrans", tcp.BytesRetrans);
+        Int("bytes_acked", tcp.BytesAcked);
+        Int("bytes_received", tcp.BytesReceived);
+        Int("segs_out", U(tcp.SegsOut));
+        Int("segs_in", U(tcp.SegsIn));
+        Int("data_segs_out", U(tcp.DataSegsOut));
+        Int("data_segs_in", U(tcp.DataSegsIn));
+        if (tcp.Rtt > TimeSpan.Zero && tcp.Mss > 0 && tcp.Cwnd > 0)
+        {
+            double rttUs = tcp.Rtt.Ticks / 10.0;
+            sb.Append(" send ").Append(Bps(tcp.Cwnd * (double)tcp.Mss * 8_000_000.0 / rttUs));
+        }
+
+        Int("lastsnd", (ulong)tcp.LastDataSent.TotalMilliseconds);
+        Int("lastrcv", (ulong)tcp.LastDataReceived.TotalMilliseconds);
+        Int("lastack", (ulong)tcp.LastAckReceived.TotalMilliseconds);
+        if (tcp.PacingRate is ulong pacing && pacing != 0 && pacing != ulong.MaxValue)
+        {
+            sb.Append(" pacing_rate ").Append(Bps(pacing * 8.0));
+            if (tcp.MaxPacingRate is ulong max && max != 0 && max != ulong.MaxValue)
+            {
+                sb.Append('/').Append(Bps(max * 8.0));
+            }
+        }
+
+        if (tcp.DeliveryRate is ulong delivery && delivery != 0)
+        {
+            sb.Append(" delivery_rate ").Append(Bps(delivery * 8.0));
+        }
+
+        Int("delivered", U(tcp.Delivered));
+        Int("delivered_ce", U(tcp.DeliveredCe));
+        Flag(tcp.DeliveryRateAppLimited, "app_limited");
+        if (tcp.BusyTime is TimeSpan busy && busy > TimeSpan.Zero)
+        {
+            long busyUs = busy.Ticks / 10;
+            sb.Append(CultureInfo.InvariantCulture, $" busy:{busyUs / 1000}ms");
+            foreach (var (name, limited) in new[] { ("rwnd_limited", tcp.RwndLimited), ("sndbuf_limited", tcp.SndbufLimited) })
+            {
+                if (limited is TimeSpan l && l > TimeSpan.Zero)
+                {
+                    long us = l.Ticks / 10;
+                    sb.Append(CultureInfo.InvariantCulture, $" {name}:{us / 1000}ms({100.0 * us / busyUs:F1}%)");
+                }
+            }
+        }
+
+        Int("unacked", U(tcp.Unacked));
+        if (tcp.Retrans > 0 || tcp.TotalRetrans > 0)
+        {
+            sb.Append(CultureInfo.InvariantCulture, $" retrans:{tcp.Retrans}/{tcp.TotalRetrans}");
+        }
+
+        Int("lost", U(tcp.Lost));
+        Int("sacked", state == SocketState.Listen ? 0 : U(tcp.Sacked));
+        Int("dsack_dups", U(tcp.DsackDups));
+        Int("fackets", U(tcp.Fackets));
+        if (tcp.Reordering != 3)
+        {
+            sb.Append(CultureInfo.InvariantCulture, $" reordering:{tcp.Reordering}");
+        }
+
+        Int("reord_seen", U(tcp.ReorderSeen));
+        Num("rcv_rtt", Ms(tcp.RcvRtt), tcp.RcvRtt > TimeSpan.Zero);
+        Int("rcv_space", U(tcp.RcvSpace));
+        Int("rcv_ssthresh", U(tcp.RcvSsThresh));
+        Int("notsent", U(tcp.NotSentBytes));
+        if (tcp.MinRtt is TimeSpan minRtt && minRtt > TimeSpan.Zero && minRtt.Ticks != uint.MaxValue * 10L)
+        {
+            sb.Append(" minrtt:").Append(G(Ms(minRtt)));
+        }
+
+        Int("rcv_ooopack", U(tcp.RcvOooPack));
+        Int("snd_wnd", U(tcp.SndWnd));
+        Int("rcv_wnd", U(tcp.RcvWnd));
+        Int("rehash", U(tcp.Rehash));
+        return sb.Length == 0 ? string.Empty : sb.ToString(1, sb.Length - 1);
+    }
+
+    /// <summary>C's %g: six significant digits, no trailing zeros.</summary>
+    private static string G(double value) => value.ToString("G6", CultureInfo.InvariantCulture).Replace("E", "e", StringComparison.Ordinal);
+
+    /// <summary>A rate as ss -n prints it: whole bits per second, then bps.</summary>
+    private static string Bps(double bitsPerSecond) => bitsPerSecond.ToString("F0", CultureInfo.InvariantCulture) + "bps";
+
     /// <summary>ss -m's memory cell for a <see cref="SocketMemory"/>; empty for null.</summary>
     public static string Skmem(SocketMemory? memory) => memory is null ? string.Empty
         : Skmem(memory.RmemAlloc, memory.RcvBuf, memory.WmemAlloc, memory.SndBuf, memory.FwdAlloc, memory.WmemQueued,

@@ -128,6 +128,14 @@ public sealed class TcpInfoLiveTests
                 }
             }
 
+            // SsText.TcpInfo prints the same items in ss's order, with the same values for what does not
+            // move between the two reads. ss 6.1 predates rcv_wnd and rehash; BBR details are not decoded.
+            var theirItems = Items(BbrRx.Replace(line.Rest[(line.Rest.IndexOf(')', line.Rest.IndexOf("skmem:(", StringComparison.Ordinal)) + 1)..], ""));
+            var ourItems = Items(SsText.TcpInfo(tcp, s.State)).Where(i => !i.StartsWith("rcv_wnd:", StringComparison.Ordinal)
+                && !i.StartsWith("rehash:", StringComparison.Ordinal)).ToList();
+            Assert.True(theirItems.Count == ourItems.Count && theirItems.Zip(ourItems).All(p => SameItem(p.First, p.Second)),
+                $"{where}:\n ours {string.Join(' ', ourItems)}\n ss   {string.Join(' ', theirItems)}");
+
             foreach (Match m in Rate.Matches(line.Rest))
             {
                 if (m.Groups[1].Value == "send")
@@ -147,6 +155,42 @@ public sealed class TcpInfoLiveTests
         Assert.True(compared > 50, $"only {compared} counters compared");
         Assert.Contains(ours, s => s.Mark == 0x2a && s.Shutdown == ShutdownState.Send);
         Assert.Contains(ours, s => s.Shutdown == ShutdownState.Receive && s.LocalPort == 7020);
+    }
+
+    private static readonly Regex BbrRx = new(@"\s(bbr|dctcp):\([^)]*\)");
+
+    /// <summary>The tcp_info items of an ss -i text: "ts", "mss:65483", "send 123bps" (rates keep their word).</summary>
+    private static List<string> Items(string text)
+    {
+        var items = new List<string>();
+        string[] words = text.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        for (int i = 0; i < words.Length; i++)
+        {
+            string w = words[i];
+            if (w is "send" or "pacing_rate" or "delivery_rate" && i + 1 < words.Length)
+            {
+                items.Add(w + " " + words[++i]);
+            }
+            else if (!w.StartsWith("timer:", StringComparison.Ordinal) && w != "<->" && w != "-->" && w != "<--" && w != "---")
+            {
+                items.Add(w);
+            }
+        }
+
+        return items;
+    }
+
+    /// <summary>Same item: the same key, and the same value unless it is a time since or a rate, which move.</summary>
+    private static bool SameItem(string theirs, string ours)
+    {
+        string Key(string item) => item.Split(':', ' ')[0];
+        if (Key(theirs) != Key(ours))
+        {
+            return false;
+        }
+
+        return Key(theirs) is "lastsnd" or "lastrcv" or "lastack" or "send" or "pacing_rate" or "delivery_rate" or "busy"
+            || theirs == ours;
     }
 
     private static void Ms(string what, string ssText, TimeSpan ours, double tolerance = 0.0011)
