@@ -16,11 +16,11 @@ public sealed class GetSocketStatCommand : SocketCmdlet
 
     private SocketQuery? _query;
 
-    /// <summary>Protocols to list; default Tcp and Udp.</summary>
+    /// <summary>Protocols to list: Tcp, Udp, Raw, Unix, Packet, Netlink, or All; default Tcp and Udp.</summary>
     [Parameter(ParameterSetName = DefaultSet)]
     public SocketProtocol[]? Protocol { get; set; }
 
-    /// <summary>Address families to list; default IPv4 and IPv6.</summary>
+    /// <summary>Address families to list; default IPv4 and IPv6. Without -Protocol, Unix, Packet and Netlink pick their own sockets.</summary>
     [Parameter(ParameterSetName = DefaultSet)]
     public SocketFamily[]? Family { get; set; }
 
