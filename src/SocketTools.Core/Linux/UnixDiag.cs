@@ -98,7 +98,7 @@ internal static class UnixDiag
                     peer = BinaryPrimitives.ReadUInt32LittleEndian(payload);
                     break;
                 case UNIX_DIAG_ICONS:
-                    pending = new ulong[payload.Length / 4];
+                    pending = payload.Length < 4 ? [] : new ulong[payload.Length / 4];
                     for (int i = 0; i < pending.Length; i++)
                     {
                         pending[i] = BinaryPrimitives.ReadUInt32LittleEndian(payload[(4 * i)..]);
