@@ -32,4 +32,7 @@ public sealed class SocketMemory
 
     /// <summary>Packets dropped before reaching the socket (ss: d); null on kernels before 4.3.</summary>
     public long? Drops { get; init; }
+
+    /// <inheritdoc />
+    public override string ToString() => Text.SsText.Skmem(this);
 }

@@ -205,4 +205,7 @@ public sealed class TcpDetails
 
     /// <summary>Time spent in RTO recoveries (kernel 6.7+).</summary>
     public TimeSpan? TotalRtoTime { get; init; }
+
+    /// <summary>The ss -i text of these details (as for a connected socket).</summary>
+    public override string ToString() => Text.SsText.TcpInfo(this, SocketState.Established);
 }

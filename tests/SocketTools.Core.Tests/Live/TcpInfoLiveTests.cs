@@ -157,6 +157,30 @@ public sealed class TcpInfoLiveTests
         Assert.Contains(ours, s => s.Shutdown == ShutdownState.Receive && s.LocalPort == 7020);
     }
 
+    [Fact]
+    public void UdpMemoryAgreesWithSs()
+    {
+        using var ns = new LiveNamespace();
+        InetScenario.Build(ns);
+        var ours = SocketReader.Read(new QueryParameters
+        {
+            Protocol = [SocketProtocol.Udp], Memory = true, Info = true, NetworkNamespace = ns.Name,
+        }.ToQuery()).ToList();
+        var theirs = SsLine.Parse(ns.Ss("-uanmeo"));
+        Assert.Equal(3, theirs.Count);
+        SsDiff.AssertSame(ours, theirs, TimeSpan.FromSeconds(1));
+        foreach (var line in theirs)
+        {
+            var s = ours.Single(o => o.Cookie == line.Cookie);
+            Assert.Null(s.Tcp);  // -Info is TCP's alone
+            Assert.Equal(Skmem.Match(line.Rest).Value, SsText.Skmem(s.Memory));
+            Assert.Equal(line.Shutdown ?? "", SsText.Shutdown(s.Shutdown));
+        }
+
+        // 64 bytes wait on the unconnected IPv4 socket: its memory shows the skb.
+        Assert.Contains(ours, s => s.LocalPort == 5353 && s.Memory!.RmemAlloc > 0 && s.Memory.RmemAlloc == s.RecvQ);
+    }
+
     private static readonly Regex BbrRx = new(@"\s(bbr|dctcp):\([^)]*\)");
 
     /// <summary>The tcp_info items of an ss -i text: "ts", "mss:65483", "send 123bps" (rates keep their word).</summary>
