@@ -6,8 +6,8 @@ namespace SocketTools.Linux;
 /// <summary>
 /// Enumerates sockets with netlink sock_diag: inet_diag per (protocol, family) for TCP, UDP and raw
 /// sockets, with the state set sent as idiag_states; unix_diag, packet_diag and netlink_diag once
-/// each. A family whose diag module the kernel lacks (raw_diag, packet_diag …) is skipped with a
-/// warning rather than failing the whole query.
+/// each. A family whose diag module the kernel lacks (raw_diag, packet_diag …) does not fail the
+/// query: /proc/net answers for it (Auto source) or it is skipped, with a warning.
 /// </summary>
 public sealed class NetlinkSource : ISocketSource
 {
@@ -58,7 +58,7 @@ public sealed class NetlinkSource : ISocketSource
 
             if (protocol is not SocketProtocol.Tcp and not SocketProtocol.Udp)
             {
-                sockets = SkipUnsupported(sockets, protocol, diagnostics);
+                sockets = SkipUnsupported(sockets, protocol, query, diagnostics, cancellationToken);
             }
 
             foreach (var item in sockets)
@@ -172,32 +172,57 @@ public sealed class NetlinkSource : ISocketSource
     }
 
     /// <summary>
-    /// Passes <paramref name="sockets"/> through; when the kernel has no diag handler for the family
-    /// (ENOENT, EOPNOTSUPP), warns once and ends that family instead of the query.
+    /// Passes <paramref name="sockets"/> through. When the kernel has no diag handler for the family
+    /// (ENOENT, EOPNOTSUPP: raw_diag is often left out), ends that family instead of the query: with
+    /// <see cref="SocketSourceKind.Auto"/> its /proc/net table answers for it (raw, unix and packet
+    /// have one), otherwise it is skipped; either way with one warning.
     /// </summary>
     private static IEnumerable<SocketInfo> SkipUnsupported(IEnumerable<SocketInfo> sockets, SocketProtocol protocol,
-        QueryDiagnostics diagnostics)
+        SocketQuery query, QueryDiagnostics diagnostics, CancellationToken cancellationToken)
     {
-        using var e = sockets.GetEnumerator();
-        while (true)
+        int errno = 0;
+        using (var e = sockets.GetEnumerator())
         {
-            try
+            while (true)
             {
-                if (!e.MoveNext())
+                try
                 {
-                    yield break;
+                    if (!e.MoveNext())
+                    {
+                        break;
+                    }
                 }
-            }
-            catch (NetlinkException ex) when (ex.Operation == "Dump"
-                && ex.Errno is Errno.ENOENT or Errno.EOPNOTSUPP or Errno.EPROTONOSUPPORT or Errno.EINVAL)
-            {
-                diagnostics.Warn($"{protocol} sockets are not listed: the kernel has no sock_diag handler for them "
-                    + $"({Errno.Describe(ex.Errno)}); load the {DiagModule(protocol)} module.");
-                yield break;
-            }
+                catch (NetlinkException ex) when (ex.Operation == "Dump"
+                    && ex.Errno is Errno.ENOENT or Errno.EOPNOTSUPP or Errno.EPROTONOSUPPORT or Errno.EINVAL)
+                {
+                    errno = ex.Errno;
+                    break;
+                }
 
-            yield return e.Current;
+                yield return e.Current;
+            }
         }
+
+        if (errno == 0)
+        {
+            yield break;
+        }
+
+        string why = $"the kernel has no sock_diag handler for them ({Errno.Describe(errno)}; module {DiagModule(protocol)})";
+        if (query.Source != SocketSourceKind.Auto || protocol == SocketProtocol.Netlink)
+        {
+            diagnostics.Warn($"{protocol} sockets are not listed: {why}.");
+            yield break;
+        }
+
+        diagnostics.Warn($"{protocol} sockets are read from /proc/net: {why}.");
+        string? source = diagnostics.SourceUsed;
+        foreach (var socket in new ProcNetSource().Enumerate(query with { Protocols = [protocol] }, diagnostics, cancellationToken))
+        {
+            yield return socket;
+        }
+
+        diagnostics.SourceUsed = source == "netlink" ? "netlink+proc" : source;
     }
 
     private static string DiagModule(SocketProtocol protocol) => protocol switch
