@@ -177,17 +177,36 @@ internal static class InetDiag
         };
     }
 
-    private static readonly IPAddress V4Any = IPAddress.Any;
-    private static readonly IPAddress V6Any = IPAddress.IPv6Any;
+    private const string V4Any = "0.0.0.0";
+    private const string V6Any = "::";
+    private const string V4Loopback = "127.0.0.1";
+    private const string V6Loopback = "::1";
 
-    private static IPAddress Address(ReadOnlySpan<byte> bytes, bool v6)
+    /// <summary>The address as IPAddress.ToString writes it; the common ones without allocating.</summary>
+    private static string Address(ReadOnlySpan<byte> bytes, bool v6)
     {
         if (!v6)
         {
             uint raw = BinaryPrimitives.ReadUInt32LittleEndian(bytes);
-            return raw == 0 ? V4Any : new IPAddress(raw);
+            return raw switch
+            {
+                0 => V4Any,
+                0x0100007f => V4Loopback,
+                _ => new IPAddress(raw).ToString(),
+            };
         }
 
-        return bytes.IndexOfAnyExcept((byte)0) < 0 ? V6Any : new IPAddress(bytes[..16]);
+        int last = bytes[..16].LastIndexOfAnyExcept((byte)0);
+        if (last < 0)
+        {
+            return V6Any;
+        }
+
+        if (last == 15 && bytes[15] == 1 && bytes[..15].IndexOfAnyExcept((byte)0) < 0)
+        {
+            return V6Loopback;
+        }
+
+        return new IPAddress(bytes[..16]).ToString();
     }
 }

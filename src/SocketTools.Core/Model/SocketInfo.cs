@@ -8,8 +8,6 @@ namespace SocketTools;
 /// </summary>
 public sealed class SocketInfo
 {
-    private static readonly SocketOwner[] NoOwners = [];
-
     /// <summary>Transport protocol.</summary>
     public SocketProtocol Protocol { get; init; }
 
@@ -22,14 +20,19 @@ public sealed class SocketInfo
     /// <summary>State, with the kernel's meaning.</summary>
     public SocketState State { get; init; }
 
-    /// <summary>Local IP address (null for non-IP sockets).</summary>
-    public IPAddress? LocalAddress { get; init; }
+    /// <summary>
+    /// Local IP address as text, as <see cref="System.Net.IPAddress.ToString"/> writes it (127.0.0.1,
+    /// ::1, ::ffff:10.0.0.1); null for non-IP sockets. Text rather than IPAddress so that the objects
+    /// survive ConvertTo-Json, Export-Csv and remoting unchanged (see about_SocketTools);
+    /// <see cref="LocalIPAddress"/> parses it.
+    /// </summary>
+    public string? LocalAddress { get; init; }
 
     /// <summary>Local port (0 when unbound).</summary>
     public int LocalPort { get; init; }
 
-    /// <summary>Remote IP address (null for non-IP sockets).</summary>
-    public IPAddress? RemoteAddress { get; init; }
+    /// <summary>Remote IP address as text (see <see cref="LocalAddress"/>); null for non-IP sockets.</summary>
+    public string? RemoteAddress { get; init; }
 
     /// <summary>Remote port (0 when not connected).</summary>
     public int RemotePort { get; init; }
@@ -109,14 +112,26 @@ public sealed class SocketInfo
     /// <summary>The first owner's process id, when owners were asked for and found.</summary>
     public int? OwningProcess { get; internal set; }
 
-    /// <summary>Every process file descriptor that refers to this socket (empty unless owners were asked for).</summary>
-    public SocketOwner[] Owners { get; internal set; } = NoOwners;
+    /// <summary>
+    /// Every process file descriptor that refers to this socket (empty unless owners were asked for);
+    /// its text is ss's users:((…)) cell. Assign an array or a <see cref="SocketOwnerList"/>.
+    /// </summary>
+    public SocketOwnerList Owners { get; internal set; } = SocketOwnerList.Empty;
 
     /// <summary>tcp_info details, when asked for with -Info.</summary>
     public TcpDetails? Tcp { get; init; }
 
     /// <summary>Socket memory (skmeminfo), when asked for with -Memory.</summary>
     public SocketMemory? Memory { get; init; }
+
+    /// <summary>The local address as an IPAddress (a method, so serializers leave it out), or null.</summary>
+    public IPAddress? LocalIPAddress() => ParseAddress(LocalAddress);
+
+    /// <summary>The remote address as an IPAddress (a method, so serializers leave it out), or null.</summary>
+    public IPAddress? RemoteIPAddress() => ParseAddress(RemoteAddress);
+
+    private static IPAddress? ParseAddress(string? text) =>
+        text is not null && IPAddress.TryParse(text, out var address) ? address : null;
 
     /// <inheritdoc />
     public override string ToString() => Text.SsText.Line(this);

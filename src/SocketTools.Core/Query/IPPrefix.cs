@@ -32,6 +32,10 @@ public readonly record struct IPPrefix(IPAddress Address, int Length)
         return new IPPrefix(address, length);
     }
 
+    /// <summary>Whether the address text <paramref name="candidate"/> (as SocketInfo carries it) lies in the prefix.</summary>
+    public bool Contains(string? candidate) =>
+        candidate is not null && IPAddress.TryParse(candidate, out var address) && Contains(address);
+
     /// <summary>Whether <paramref name="candidate"/> lies in the prefix.</summary>
     public bool Contains(IPAddress? candidate)
     {

@@ -22,7 +22,7 @@ public sealed class InetLiveTests
         Assert.Contains(ours, s => s.State == SocketState.TimeWait);
         Assert.Contains(ours, s => s.V6Only == true && s.State == SocketState.Listen);
         Assert.Contains(ours, s => s.V6Only == false && s.State == SocketState.Listen);
-        Assert.Contains(ours, s => s.LocalAddress!.IsIPv4MappedToIPv6);
+        Assert.Contains(ours, s => s.LocalIPAddress()!.IsIPv4MappedToIPv6);
         Assert.Contains(ours, s => s.Interface == "lo");
         SsDiff.AssertSame(ours, theirs, gap);
     }
