@@ -433,6 +433,89 @@ public static class SsText
         return parts.Count == 0 ? string.Empty : "users:(" + string.Join(",", parts) + ")";
     }
 
+    /// <summary>
+    /// ss -p's process cell from parallel arrays of plain values, for format views: deserialized
+    /// objects from remoting carry Owners as property bags, whose ProcessName, ProcessId and Fd
+    /// member-enumerate into arrays (<c>$_.Owners.ProcessName</c>). Missing entries print as 0 or "".
+    /// </summary>
+    public static string Users(string[]? processNames, int[]? processIds, int[]? fds)
+    {
+        int count = Math.Max(processNames?.Length ?? 0, Math.Max(processIds?.Length ?? 0, fds?.Length ?? 0));
+        if (count == 0)
+        {
+            return string.Empty;
+        }
+
+        var sb = new StringBuilder("users:(", 32 * count);
+        for (int i = 0; i < count; i++)
+        {
+            if (i > 0)
+            {
+                sb.Append(',');
+            }
+
+            string name = processNames is not null && i < processNames.Length ? processNames[i] ?? string.Empty : string.Empty;
+            int pid = processIds is not null && i < processIds.Length ? processIds[i] : 0;
+            int fd = fds is not null && i < fds.Length ? fds[i] : 0;
+            sb.Append(Owner(name, pid, fd));
+        }
+
+        return sb.Append(')').ToString();
+    }
+
+    /// <summary>
+    /// ss -e's details, in ss's order: <c>uid:1000 ino:19757 sk:1a fwmark:0x1 cgroup:/system.slice v6only:0 &lt;-&gt;</c>.
+    /// uid is left out when 0 and fwmark when 0 or unknown, as ss does; cgroup and v6only and the
+    /// shutdown mark only when the kernel reported them (v6only: IPv6 listeners and unbound sockets).
+    /// A cgroup id without <paramref name="cgroupPath"/> prints as ss prints an id it cannot map:
+    /// <c>cgroup:unreachable:1f</c>.
+    /// </summary>
+    public static string Extended(uint uid, ulong inode, ulong cookie, uint? mark, ulong? cgroupId, string? cgroupPath,
+        bool? v6Only, ShutdownState? shutdown)
+    {
+        var sb = new StringBuilder(64);
+        if (uid != 0)
+        {
+            sb.Append("uid:").Append(uid.ToString(CultureInfo.InvariantCulture)).Append(' ');
+        }
+
+        sb.Append("ino:").Append(inode.ToString(CultureInfo.InvariantCulture));
+        sb.Append(" sk:").Append(cookie.ToString("x", CultureInfo.InvariantCulture));
+        if (mark is uint m && m != 0)
+        {
+            sb.Append(" fwmark:0x").Append(m.ToString("x", CultureInfo.InvariantCulture));
+        }
+
+        if (cgroupId is ulong id && id != 0)
+        {
+            sb.Append(" cgroup:");
+            if (string.IsNullOrEmpty(cgroupPath))
+            {
+                sb.Append("unreachable:").Append(id.ToString("x", CultureInfo.InvariantCulture));
+            }
+            else
+            {
+                sb.Append(cgroupPath);
+            }
+        }
+
+        if (v6Only is bool only)
+        {
+            sb.Append(" v6only:").Append(only ? '1' : '0');
+        }
+
+        if (shutdown is ShutdownState state)
+        {
+            sb.Append(' ').Append(Shutdown(state));
+        }
+
+        return sb.ToString();
+    }
+
+    /// <summary>ss -e's details for <paramref name="socket"/> (see the overload for the rules).</summary>
+    public static string Extended(SocketInfo socket) =>
+        Extended(socket.Uid, socket.Inode, socket.Cookie, socket.Mark, socket.CgroupId, null, socket.V6Only, socket.Shutdown);
+
     /// <summary>An ss -tan style line (Netid State Recv-Q Send-Q Local Peer), for ToString and logs.</summary>
     public static string Line(SocketInfo socket) => string.Create(CultureInfo.InvariantCulture,
         $"{Netid(socket.Protocol, socket.Type)} {State(socket.State)} {socket.RecvQ} {socket.SendQ} {Local(socket)} {Peer(socket)}");
