@@ -38,6 +38,32 @@ public sealed class SsTextTests
     [Fact]
     public void TimerCell() =>
         Assert.Equal("timer:(timewait,59sec,0)", SsText.Timer(TimerKind.TimeWait, TimeSpan.FromMilliseconds(59_400), 0));
+
+    // uid and fwmark cannot be made non-zero for the live comparison without another user or
+    // CAP_NET_ADMIN rules; ss.c prints " uid:%u" only when non-zero and " fwmark:0x%x" only when set.
+    [Theory]
+    [InlineData(1000u, 42ul, 0x1aul, 0u, null, null, "uid:1000 ino:42 sk:1a")]
+    [InlineData(0u, 0ul, 0xdeul, 0x10u, null, null, "ino:0 sk:de fwmark:0x10")]
+    [InlineData(0u, 7ul, 1ul, null, 0x1ful, null, "ino:7 sk:1 cgroup:unreachable:1f")]
+    [InlineData(0u, 7ul, 1ul, null, 0x1ful, "/system.slice/ssh.service", "ino:7 sk:1 cgroup:/system.slice/ssh.service")]
+    public void ExtendedRules(uint uid, ulong inode, ulong cookie, uint? mark, ulong? cgroup, string? path, string expected) =>
+        Assert.Equal(expected, SsText.Extended(uid, inode, cookie, mark, cgroup, path, null, null));
+
+    [Fact]
+    public void ExtendedEndsWithV6OnlyThenShutdown() =>
+        Assert.Equal("ino:1 sk:2 v6only:1 ---", SsText.Extended(0, 1, 2, null, null, null, true, ShutdownState.Both));
+
+    [Fact]
+    public void UsersFromDeserializedShapes()
+    {
+        Assert.Equal(string.Empty, SsText.Users(null, null, null));
+        Assert.Equal(string.Empty, SsText.Users([], [], []));
+        Assert.Equal("users:((\"nginx\",pid=10,fd=6),(\"nginx\",pid=11,fd=6))",
+            SsText.Users(["nginx", "nginx"], [10, 11], [6, 6]));
+        // A bag that lost a property still prints every owner.
+        Assert.Equal("users:((\"\",pid=10,fd=6))", SsText.Users(null, [10], [6]));
+        Assert.Equal(string.Empty, SocketOwnerList.Empty.ToString());
+    }
 }
 
 /// <summary>ss -n cells for Unix, packet and netlink sockets in the cases the live scenario does not reach.</summary>
