@@ -23,3 +23,24 @@ public sealed class StateCompleter : IArgumentCompleter
         }
     }
 }
+
+/// <summary>
+/// Completes -LocalPort, -Port and -RemotePort with ports in use: listening ports first, then the
+/// local ports of connections (or, for -RemotePort, the peers' ports by how many connections use
+/// them). Honours -NetworkNamespace when it is already on the command line.
+/// </summary>
+public sealed class PortCompleter : IArgumentCompleter
+{
+    /// <inheritdoc />
+    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName,
+        string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
+    {
+        var end = string.Equals(parameterName, "RemotePort", StringComparison.OrdinalIgnoreCase) ? PortEnd.Remote : PortEnd.Local;
+        string? ns = fakeBoundParameters?["NetworkNamespace"] as string;
+        foreach (var candidate in PortCompletion.Complete(end, wordToComplete, ns))
+        {
+            string text = candidate.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            yield return new CompletionResult(text, candidate.ListItem, CompletionResultType.ParameterValue, candidate.ToolTip);
+        }
+    }
+}

@@ -33,11 +33,13 @@ public sealed class GetSocketStatCommand : SocketCmdlet
     /// <summary>Local ports: numbers, ranges (8000-8100) or service names (ssh).</summary>
     [Parameter(ParameterSetName = DefaultSet)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(PortCompleter))]
     public string[]? LocalPort { get; set; }
 
     /// <summary>Remote ports: numbers, ranges or service names.</summary>
     [Parameter(ParameterSetName = DefaultSet)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(PortCompleter))]
     public string[]? RemotePort { get; set; }
 
     /// <summary>Local addresses or CIDR prefixes; v4-mapped addresses match IPv4 prefixes.</summary>
