@@ -100,9 +100,19 @@ function Invoke-TestTask {
 function Invoke-DocsTask {
     Install-PinnedModule -Name platyPS -Version $PlatyPSVersion
     Import-Module -Name platyPS -RequiredVersion $PlatyPSVersion
+    $docsDir = Join-Path $root 'docs' 'en-US'
     $helpDir = Join-Path $outDir 'en-US'
-    New-ExternalHelp -Path (Join-Path $root 'docs' 'en-US') -OutputPath $helpDir -Force | Out-Null
-    Write-Host "Wrote MAML help into $helpDir" -ForegroundColor Green
+    # One call converts the folder: the Verb-Noun.md pages into SocketTools.dll-Help.xml (named by
+    # their 'external help file' metadata) and every .md whose second heading is about_X into
+    # about_X.help.txt. SocketTools.md, the module page, is neither and is left out.
+    New-ExternalHelp -Path $docsDir -OutputPath $helpDir -Force | Out-Null
+    $expected = @('SocketTools.dll-Help.xml') +
+        @(Get-ChildItem -LiteralPath $docsDir -Filter 'about_*.md' | ForEach-Object { $_.BaseName + '.help.txt' })
+    $missing = @($expected | Where-Object { -not (Test-Path -LiteralPath (Join-Path $helpDir $_)) })
+    if ($missing.Count -gt 0) {
+        throw "New-ExternalHelp did not write $($missing -join ', ') into $helpDir."
+    }
+    Write-Host "Wrote $($expected -join ', ') into $helpDir" -ForegroundColor Green
 }
 
 function Invoke-PackageTask {

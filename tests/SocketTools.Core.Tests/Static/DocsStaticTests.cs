@@ -208,6 +208,17 @@ public sealed class DocsStaticTests
         Assert.Contains("SEE ALSO", level1);
         Assert.Contains("KEYWORDS", level1);
         Assert.DoesNotContain(File.ReadAllLines(path), l => l.Contains("{{", StringComparison.Ordinal));
+
+        // PlatyPS 0.14's parser (Markdown.MAML) knows headings, paragraphs and ``` code blocks only:
+        // *x* on one line becomes italics and loses its stars, a line of -- or == under text becomes a
+        // heading, and an indented block is not code.
+        string prose = Regex.Replace(File.ReadAllText(path), @"(?ms)^```.*?^```", "");
+        foreach (string line in prose.Split('\n'))
+        {
+            Assert.False(Regex.IsMatch(line, @"\*.+\*"), $"{topic}: '{line}' would lose its stars to italics");
+            Assert.False(Regex.IsMatch(line, @"^(==+|--+)\s*$"), $"{topic}: '{line}' would turn the line above into a heading");
+            Assert.False(line.StartsWith("    ", StringComparison.Ordinal) && line.Trim().Length > 0, $"{topic}: indented '{line}' is not code to PlatyPS; use ```");
+        }
     }
 
     [Fact]
