@@ -1,4 +1,5 @@
 using System.Collections;
+using System.Runtime.CompilerServices;
 
 namespace SocketTools;
 
@@ -7,6 +8,7 @@ namespace SocketTools;
 /// ss's users:(("sshd",pid=1039,fd=3),…) cell, so Export-Csv and string conversion write that
 /// rather than a type name; ConvertTo-Json and remoting see a plain array of owners.
 /// </summary>
+[CollectionBuilder(typeof(SocketOwnerList), nameof(Create))]
 public sealed class SocketOwnerList : IReadOnlyList<SocketOwner>
 {
     private readonly SocketOwner[] _owners;
@@ -16,6 +18,9 @@ public sealed class SocketOwnerList : IReadOnlyList<SocketOwner>
 
     /// <summary>Wraps <paramref name="owners"/> (not copied: do not change the array afterwards).</summary>
     public SocketOwnerList(SocketOwner[] owners) => _owners = owners ?? [];
+
+    /// <summary>Builds a list from a collection expression: <c>Owners = [owner1, owner2]</c>.</summary>
+    public static SocketOwnerList Create(ReadOnlySpan<SocketOwner> owners) => owners.ToArray();
 
     /// <summary>Lets code assign an array: <c>Owners = owners.ToArray()</c>.</summary>
     public static implicit operator SocketOwnerList(SocketOwner[]? owners) =>

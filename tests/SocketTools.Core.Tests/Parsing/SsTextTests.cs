@@ -128,3 +128,21 @@ public sealed class SsFamilyCellTests
     public void InetCellsStayEndpoints() =>
         Assert.Equal("[::]:22", SsText.LocalCell(SocketProtocol.Tcp, "::", 22, true, null, null, 0, null, null, null));
 }
+
+public sealed class SocketOwnerListTests
+{
+    [Fact]
+    public void BuildsFromArraysAndCollectionExpressionsAndPrintsAsSsDashP()
+    {
+        var a = new SocketOwner(10, "nginx", 6);
+        var b = new SocketOwner(11, "nginx", 6);
+        SocketOwnerList fromArray = new[] { a, b };
+        SocketOwnerList fromExpression = [a, b];
+        Assert.Equal(2, fromArray.Count);
+        Assert.Equal([a, b], fromExpression);
+        Assert.Same(b, fromArray[1]);
+        Assert.Equal("users:((\"nginx\",pid=10,fd=6),(\"nginx\",pid=11,fd=6))", fromExpression.ToString());
+        Assert.Same(SocketOwnerList.Empty, (SocketOwnerList)Array.Empty<SocketOwner>());
+        Assert.Empty(new SocketInfo().Owners);
+    }
+}
