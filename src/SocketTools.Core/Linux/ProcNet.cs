@@ -69,9 +69,9 @@ internal static class ProcNet
                 _ => SocketKind.Raw,
             },
             State = socketState == SocketState.NewSynReceived ? SocketState.SynReceived : socketState,
-            LocalAddress = localAddress,
+            LocalAddress = localAddress?.ToString(),
             LocalPort = localPort,
-            RemoteAddress = remoteAddress,
+            RemoteAddress = remoteAddress?.ToString(),
             RemotePort = remotePort,
             // TCP: rx = rcv_nxt - copied_seq (a listener's accept queue), tx = write_seq - snd_una
             // (0 for a listener, whose backlog /proc does not print). UDP/RAW: rmem and wmem, as inet_diag.

@@ -43,8 +43,8 @@ public sealed class ProcNetParserTests
     {
         var ours = ReadCapture();
         // IPv6 words in host order, v4-mapped addresses, TIME-WAIT with inode 0 and a timer in clock ticks.
-        Assert.Contains(ours, s => s.LocalAddress!.Equals(System.Net.IPAddress.IPv6Loopback) && s.State == SocketState.Listen);
-        Assert.Contains(ours, s => s.LocalAddress!.IsIPv4MappedToIPv6 && s.State == SocketState.Established);
+        Assert.Contains(ours, s => s.LocalAddress == "::1" && s.State == SocketState.Listen);
+        Assert.Contains(ours, s => s.LocalIPAddress()!.IsIPv4MappedToIPv6 && s.State == SocketState.Established);
         var tw = Assert.Single(ours, s => s.State == SocketState.TimeWait);
         Assert.Equal(TimerKind.TimeWait, tw.TimerKind);
         Assert.Equal(0UL, tw.Inode);

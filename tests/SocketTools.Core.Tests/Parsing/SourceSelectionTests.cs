@@ -21,13 +21,13 @@ public sealed class SourceSelectionTests
     private static SocketInfo Tcp(int port, SocketFamily family = SocketFamily.IPv4) => new()
     {
         Protocol = SocketProtocol.Tcp, Family = family, State = SocketState.Listen, LocalPort = port,
-        LocalAddress = family == SocketFamily.IPv4 ? IPAddress.Any : IPAddress.IPv6Any, Inode = (ulong)port,
+        LocalAddress = family == SocketFamily.IPv4 ? "0.0.0.0" : "::", Inode = (ulong)port,
     };
 
     private static SocketInfo Udp(int port) => new()
     {
         Protocol = SocketProtocol.Udp, Family = SocketFamily.IPv4, State = SocketState.Closed, LocalPort = port,
-        LocalAddress = IPAddress.Any, Inode = (ulong)port,
+        LocalAddress = "0.0.0.0", Inode = (ulong)port,
     };
 
     private static IEnumerable<SocketInfo> Throw(int errno, params SocketInfo[] before)
