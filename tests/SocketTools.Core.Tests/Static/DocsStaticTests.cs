@@ -158,7 +158,7 @@ public sealed class DocsStaticTests
             foreach (Match m in examples)
             {
                 string body = m.Groups[2].Value;
-                Assert.True(Regex.IsMatch(body, @"(?s)^```powershell\n.+?\n```"), $"{name} {m.Groups[1].Value}: no ```powershell block first");
+                Assert.True(Regex.IsMatch(body, @"(?s)^\s*```powershell\r?\n.+?\n```"), $"{name} {m.Groups[1].Value}: no ```powershell block first");
                 string after = Regex.Replace(body, @"(?s)```.*?```", "").Trim();
                 Assert.True(Regex.IsMatch(after, @"\w+.*[.:]"), $"{name} {m.Groups[1].Value}: no sentence says what it shows");
             }
