@@ -99,8 +99,8 @@ internal sealed class TcpSocketLookup : IDisposable
         var id = span[(NetlinkSocket.HeaderLength + 8)..];
         BinaryPrimitives.WriteUInt16BigEndian(id, (ushort)target.LocalPort);
         BinaryPrimitives.WriteUInt16BigEndian(id[2..], (ushort)target.RemotePort);
-        WriteAddress(id.Slice(4, 16), target.LocalAddress, af);
-        WriteAddress(id.Slice(20, 16), target.RemoteAddress, af);
+        WriteAddress(id.Slice(4, 16), target.LocalIPAddress(), af);
+        WriteAddress(id.Slice(20, 16), target.RemoteIPAddress(), af);
         BinaryPrimitives.WriteUInt32LittleEndian(id[36..], (uint)target.InterfaceIndex);
         // Cookie 0 (a socket read from /proc/net) asks for whatever socket has the 4-tuple:
         // INET_DIAG_NOCOOKIE (all ones) tells the kernel not to check.

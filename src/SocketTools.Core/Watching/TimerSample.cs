@@ -50,14 +50,14 @@ public sealed class TimerSample
     /// <summary>The state in the previous sample, when it changed (<see cref="TimerChange.StateChanged"/>); otherwise null.</summary>
     public SocketState? PreviousState { get; init; }
 
-    /// <summary>Local IP address.</summary>
-    public IPAddress? LocalAddress { get; init; }
+    /// <summary>Local IP address as text (as SocketInfo carries it, so JSON, CSV and remoting keep it).</summary>
+    public string? LocalAddress { get; init; }
 
     /// <summary>Local port.</summary>
     public int LocalPort { get; init; }
 
-    /// <summary>Remote IP address.</summary>
-    public IPAddress? RemoteAddress { get; init; }
+    /// <summary>Remote IP address as text.</summary>
+    public string? RemoteAddress { get; init; }
 
     /// <summary>Remote port.</summary>
     public int RemotePort { get; init; }

@@ -275,8 +275,8 @@ public sealed class TimerWatcher : IDisposable
     /// What a socket is tracked by: its cookie; for a socket without one (read from /proc/net, which
     /// has no cookies), its family and 4-tuple, so a new connection on the same 4-tuple cannot be told apart.
     /// </summary>
-    internal readonly record struct SocketKey(ulong Cookie, SocketFamily Family, System.Net.IPAddress? Local, int LocalPort,
-        System.Net.IPAddress? Remote, int RemotePort)
+    internal readonly record struct SocketKey(ulong Cookie, SocketFamily Family, string? Local, int LocalPort,
+        string? Remote, int RemotePort)
     {
         public static SocketKey Of(SocketInfo s) => s.Cookie != 0 ? new(s.Cookie, default, null, 0, null, 0) : OfTuple(s);
 

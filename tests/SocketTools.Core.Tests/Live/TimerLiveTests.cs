@@ -205,7 +205,7 @@ public sealed class TimerLiveTests(ITestOutputHelper output)
         var live = observed.Where(o => !o.Ours.Change.HasFlag(TimerChange.Closed)).ToList();
         Assert.All(live, o => Assert.Equal(SocketState.SynReceived, o.Ours.State));
         Assert.All(live, o => Assert.Equal(TimerKind.On, o.Ours.TimerKind));
-        Assert.All(live, o => Assert.Equal(TwoHosts.Node1Address, o.Ours.RemoteAddress));
+        Assert.All(live, o => Assert.Equal(TwoHosts.Node1Address.ToString(), o.Ours.RemoteAddress));
         var retransmits = live.Select(o => o.Ours.Retransmits).ToList();
         Assert.Equal(retransmits.OrderBy(r => r), retransmits);
         Assert.True(retransmits[^1] >= 2, "retransmits: " + string.Join(",", retransmits));

@@ -59,6 +59,8 @@ public sealed class SerializationShapeTests
     [Theory]
     [InlineData(typeof(SocketInfo))]
     [InlineData(typeof(SocketOwner))]
+    [InlineData(typeof(SocketSummary))]
+    [InlineData(typeof(SocketTools.Watching.TimerSample))]
     public void EveryPropertyIsAPlainValue(Type type)
     {
         var problems = new List<string>();

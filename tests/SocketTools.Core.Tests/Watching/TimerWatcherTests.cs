@@ -71,9 +71,9 @@ public sealed class TimerWatcherTests
         Family = SocketFamily.IPv4,
         Type = SocketKind.Stream,
         State = state,
-        LocalAddress = IPAddress.Parse("192.0.2.2"),
+        LocalAddress = "192.0.2.2",
         LocalPort = localPort,
-        RemoteAddress = IPAddress.Parse("192.0.2.1"),
+        RemoteAddress = "192.0.2.1",
         RemotePort = 11111,
         TimerKind = kind,
         Timer = TimeSpan.FromMilliseconds(timerMs),
@@ -187,7 +187,7 @@ public sealed class TimerWatcherTests
         SocketInfo NoCookie(SocketState state, int port) => new()
         {
             Protocol = SocketProtocol.Tcp, Family = SocketFamily.IPv4, State = state,
-            LocalAddress = IPAddress.Parse("192.0.2.2"), LocalPort = port, RemoteAddress = IPAddress.Parse("192.0.2.1"), RemotePort = 11111,
+            LocalAddress = "192.0.2.2", LocalPort = port, RemoteAddress = "192.0.2.1", RemotePort = 11111,
             TimerKind = TimerKind.On, Timer = TimeSpan.FromMilliseconds(900), Retransmits = 1,
         };
         var sampler = new ScriptedSampler(clock,
