@@ -25,11 +25,13 @@ public sealed class WatchTcpTimerCommand : SocketCmdlet
     /// <summary>Local ports: numbers, ranges (8000-8100) or service names.</summary>
     [Parameter(ParameterSetName = QuerySet)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(PortCompleter))]
     public string[]? LocalPort { get; set; }
 
     /// <summary>Remote ports: numbers, ranges or service names.</summary>
     [Parameter(ParameterSetName = QuerySet)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(PortCompleter))]
     public string[]? RemotePort { get; set; }
 
     /// <summary>Local addresses or CIDR prefixes.</summary>
