@@ -114,7 +114,7 @@ public sealed class HostNode(bool remote, SocketFamily? family, IPPrefix? prefix
             return false;
         }
 
-        var address = Remote ? socket.RemoteAddress : socket.LocalAddress;
+        var address = Remote ? socket.RemoteIPAddress() : socket.LocalIPAddress();
         if (Family is SocketFamily family && socket.Family != family)
         {
             // The kernel's rule: an IPv4 condition also accepts a v4-mapped IPv6 socket address.

@@ -154,8 +154,8 @@ public sealed class FilterExpressionTests
     [Fact]
     public void V4RulesMatchV4MappedSocketsInProcess()
     {
-        var mapped = new SocketInfo { Family = SocketFamily.IPv6, LocalAddress = IPAddress.Parse("::ffff:10.1.2.3"), LocalPort = 80 };
-        var v6 = new SocketInfo { Family = SocketFamily.IPv6, LocalAddress = IPAddress.Parse("2001:db8::1"), LocalPort = 80 };
+        var mapped = new SocketInfo { Family = SocketFamily.IPv6, LocalAddress = "::ffff:10.1.2.3", LocalPort = 80 };
+        var v6 = new SocketInfo { Family = SocketFamily.IPv6, LocalAddress = "2001:db8::1", LocalPort = 80 };
         Assert.True(FilterExpression.Parse("src 10.0.0.0/8").Matches(mapped));
         Assert.True(FilterExpression.Parse("src 0.0.0.0/0").Matches(mapped));
         Assert.False(FilterExpression.Parse("src 0.0.0.0/0").Matches(v6));

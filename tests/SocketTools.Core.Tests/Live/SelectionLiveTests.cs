@@ -205,7 +205,7 @@ public sealed class SelectionLiveTests
 
         // Not vacuous: an IPv4 rule picks up v4-mapped sockets, a device rule finds the bound one.
         var v4 = SocketReader.Read(new QueryParameters { Filter = "src 127.0.0.1", NetworkNamespace = ns.Name }.ToQuery()).ToList();
-        Assert.Contains(v4, s => s.Family == SocketFamily.IPv6 && s.LocalAddress!.IsIPv4MappedToIPv6);
+        Assert.Contains(v4, s => s.Family == SocketFamily.IPv6 && s.LocalIPAddress()!.IsIPv4MappedToIPv6);
         Assert.Contains(SocketReader.Read(new QueryParameters { Filter = "dev lo", NetworkNamespace = ns.Name }.ToQuery()), s => s.LocalPort == 7006);
         Assert.Equal(2, SocketReader.Read(new QueryParameters { Filter = "fwmark = 0x2a", NetworkNamespace = ns.Name }.ToQuery()).Count());
     }
