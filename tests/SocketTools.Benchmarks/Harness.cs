@@ -10,61 +10,106 @@ internal sealed record Sample(string Name, double MedianMs, double MinMs, int Re
     public bool Ok => Repetitions > 0;
 }
 
-/// <summary>Times a piece of work: one warm-up call, then repetitions until the count or the time budget is reached.</summary>
+/// <summary>
+/// Times pieces of work that are compared with each other. They run interleaved (A B C A B C …),
+/// so a change in the machine's load (this machine is shared) hits all of them alike: one warm-up
+/// call each, then rounds until the repetition count, or the time budget after at least 3 rounds.
+/// </summary>
 internal sealed class Harness(int repetitions, TimeSpan budget, Action<string> log)
 {
     public int Repetitions => repetitions;
 
     public TimeSpan Budget => budget;
 
+    /// <summary>Times one piece of work (which returns how many items it produced).</summary>
+    public Sample Measure(string name, Func<long> work, Action<TimeSpan>? before = null) =>
+        Compare([(name, work)], before)[0];
+
     /// <summary>
-    /// Times <paramref name="work"/> (which returns how many items it produced). <paramref name="before"/>
-    /// runs before the timed repetitions, told how long they are expected to take (for TIME-WAIT refresh).
+    /// Times several pieces of work interleaved. <paramref name="before"/> runs before the timed
+    /// rounds, told how long they are expected to take (for the TIME-WAIT refresh).
     /// </summary>
-    public Sample Measure(string name, Func<long> work, Action<TimeSpan>? before = null)
+    public Sample[] Compare((string Name, Func<long> Work)[] works, Action<TimeSpan>? before = null)
+    {
+        int k = works.Length;
+        var times = new List<double>[k];
+        var items = new long[k];
+        var failed = new string?[k];
+        var sw = new Stopwatch();
+        var warm = TimeSpan.Zero;
+        for (int i = 0; i < k; i++)
+        {
+            times[i] = new List<double>(repetitions);
+            sw.Restart();
+            failed[i] = Try(works[i].Work, ref items[i]);
+            warm += sw.Elapsed;
+        }
+
+        if (before is not null)
+        {
+            var pause = Stopwatch.StartNew();
+            before(TimeSpan.FromTicks(Math.Min(budget.Ticks, warm.Ticks * repetitions)));
+            if (pause.Elapsed > TimeSpan.FromSeconds(1))
+            {
+                for (int i = 0; i < k; i++)
+                {
+                    failed[i] ??= Try(works[i].Work, ref items[i]);   // warm again after a pause
+                }
+            }
+        }
+
+        var total = Stopwatch.StartNew();
+        for (int round = 0; round < repetitions; round++)
+        {
+            for (int i = 0; i < k; i++)
+            {
+                if (failed[i] is not null)
+                {
+                    continue;
+                }
+
+                sw.Restart();
+                failed[i] = Try(works[i].Work, ref items[i]);
+                times[i].Add(sw.Elapsed.TotalMilliseconds);
+            }
+
+            if (total.Elapsed > budget && round >= 2)
+            {
+                break;
+            }
+        }
+
+        var samples = new Sample[k];
+        for (int i = 0; i < k; i++)
+        {
+            string name = works[i].Name;
+            if (failed[i] is not null || times[i].Count == 0)
+            {
+                log($"    {name,-48} failed: {failed[i]}");
+                samples[i] = Sample.Skipped(name);
+                continue;
+            }
+
+            var t = times[i];
+            t.Sort();
+            double median = t.Count % 2 == 1 ? t[t.Count / 2] : (t[(t.Count / 2) - 1] + t[t.Count / 2]) / 2;
+            samples[i] = new Sample(name, median, t[0], t.Count, items[i]);
+            log($"    {name,-48} {median,10:F2} ms  (min {t[0]:F2}, n={t.Count}, items {items[i]})");
+        }
+
+        return samples;
+    }
+
+    private static string? Try(Func<long> work, ref long items)
     {
         try
         {
-            var sw = Stopwatch.StartNew();
-            long items = work();
-            var warm = sw.Elapsed;
-            int reps = repetitions;
-            var expected = TimeSpan.FromTicks(Math.Min(budget.Ticks, warm.Ticks * reps));
-            if (before is not null)
-            {
-                var pause = Stopwatch.StartNew();
-                before(expected);
-                if (pause.Elapsed > TimeSpan.FromSeconds(1))
-                {
-                    work();   // warm again after a pause
-                }
-            }
-
-            var times = new List<double>(reps);
-            var total = Stopwatch.StartNew();
-            for (int i = 0; i < reps; i++)
-            {
-                sw.Restart();
-                items = work();
-                times.Add(sw.Elapsed.TotalMilliseconds);
-                if (total.Elapsed > budget && times.Count >= 3)
-                {
-                    break;
-                }
-            }
-
-            times.Sort();
-            double median = times.Count % 2 == 1
-                ? times[times.Count / 2]
-                : (times[(times.Count / 2) - 1] + times[times.Count / 2]) / 2;
-            var sample = new Sample(name, median, times[0], times.Count, items);
-            log($"    {name,-44} {median,10:F2} ms  (min {times[0]:F2}, n={times.Count}, items {items})");
-            return sample;
+            items = work();
+            return null;
         }
         catch (Exception e)
         {
-            log($"    {name,-44} failed: {e.GetType().Name}: {e.Message}");
-            return Sample.Skipped(name);
+            return e.GetType().Name + ": " + e.Message;
         }
     }
 }

@@ -45,7 +45,7 @@ internal sealed class Report(Options options)
         var sb = new StringBuilder();
         sb.AppendLine("# SocketTools benchmarks");
         sb.AppendLine();
-        sb.AppendLine(inv, $"- date: {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC; kernel {Environment.OSVersion.Version}; {Environment.ProcessorCount} CPUs; .NET {Environment.Version}");
+        sb.AppendLine(inv, $"- date: {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC; kernel {File.ReadAllText("/proc/sys/kernel/osrelease").Trim()}; {Environment.ProcessorCount} CPUs; .NET {Environment.Version}");
         sb.AppendLine(inv, $"- {Version("ss", "-V")}; medians of up to {options.Repetitions} warm runs (budget {options.Budget.TotalSeconds:F0} s each)");
         sb.AppendLine("- ours: SocketReader.Read in process (TCP, the benchmark namespace); theirs: the whole process, forked inside the namespace, output read and discarded");
         sb.AppendLine("- ratio = ours / theirs (below 1: we are faster); targets apply at 100k sockets");
