@@ -48,7 +48,9 @@ internal sealed class Harness(int repetitions, TimeSpan budget, Action<string> l
         if (before is not null)
         {
             var pause = Stopwatch.StartNew();
-            before(TimeSpan.FromTicks(Math.Min(budget.Ticks, warm.Ticks * repetitions)));
+            // The rounds stop at the repetition count, or at the budget once 3 rounds are done.
+            long expected = Math.Min(warm.Ticks * repetitions, Math.Max(budget.Ticks, warm.Ticks * 3));
+            before(TimeSpan.FromTicks(expected));
             if (pause.Elapsed > TimeSpan.FromSeconds(1))
             {
                 for (int i = 0; i < k; i++)

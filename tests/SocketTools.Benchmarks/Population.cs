@@ -74,6 +74,29 @@ internal sealed class Population : IDisposable
     /// <summary>When the current TIME-WAIT sockets were made (they last 60 s).</summary>
     public TimeSpan TimeWaitAge => DateTime.UtcNow - _timeWaitDone;
 
+    /// <summary>The population being measured (for Ctrl+C).</summary>
+    public static Population? Current { get; private set; }
+
+    /// <summary>Deletes namespaces left by an earlier run that was killed (stbench-PID-… whose PID is gone).</summary>
+    public static void RemoveStale(Action<string> log)
+    {
+        if (!Directory.Exists("/run/netns"))
+        {
+            return;
+        }
+
+        foreach (string path in Directory.GetFiles("/run/netns", "stbench-*"))
+        {
+            string name = Path.GetFileName(path);
+            var m = Regex.Match(name, @"^stbench-(\d+)-\d+$");
+            if (m.Success && !Directory.Exists("/proc/" + m.Groups[1].Value))
+            {
+                log($"removing namespace {name} left by an earlier run");
+                Tools.Run(null, "ip", ["netns", "del", name], check: false);
+            }
+        }
+    }
+
     public static Population Build(int target, Action<string> log)
     {
         string name = "stbench-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture) + "-" + target.ToString(CultureInfo.InvariantCulture);
@@ -87,6 +110,7 @@ internal sealed class Population : IDisposable
                 population.Notes.Add("iptables is not installed: no SYN-SENT / SYN-RECV sockets (apt-get install -y iptables).");
             }
 
+            Current = population;
             population.Create(firewall);
             return population;
         }
@@ -241,6 +265,7 @@ internal sealed class Population : IDisposable
         }
 
         _disposed = true;
+        Current = null;
         var sw = Stopwatch.StartNew();
         foreach (var p in _holders)
         {

@@ -15,6 +15,7 @@ internal static class Profile
         uint all = StateSet.All.KernelMask(SocketProtocol.Tcp);
         var query = new SocketQuery { Protocols = [SocketProtocol.Tcp], NetworkNamespace = ns };
 
+        var captured = Capture(ns, all);
         var layers = new (string Name, Func<long> Work)[]
         {
             ("profile: floor (own receive loop, no decoding)", () => NetlinkFloor.Count(ns, all)),
@@ -28,6 +29,8 @@ internal static class Profile
             ("profile: NetlinkSocket.Dump + InetDiag.Parse", () => DumpCount(ns, all, decode: true)),
             ("profile: NetlinkSource.Enumerate", () => new NetlinkSource().Enumerate(query, new QueryDiagnostics(), default).LongCount()),
             ("profile: SocketReader.Read", () => SocketReader.Read(query).LongCount()),
+            ("profile: InetDiag.Parse alone, captured replies", () => ParseCaptured(captured, null)),
+            ("profile: InetDiag.Parse + SocketQuery.Matches, captured", () => ParseCaptured(captured, query)),
         };
         var samples = h.Compare(layers);
         for (int i = 0; i < layers.Length; i++)
@@ -40,6 +43,42 @@ internal static class Profile
         }
 
         return lines;
+    }
+
+    /// <summary>Every reply payload of one dump, copied out, to time decoding without the kernel.</summary>
+    private static List<byte[]> Capture(string ns, uint states)
+    {
+        using var socket = NetlinkSocket.Open(ns);
+        byte[] request = new byte[NetlinkSocket.HeaderLength + InetDiag.RequestLength];
+        var list = new List<byte[]>();
+        foreach (byte af in new byte[] { 2, 10 })
+        {
+            int length = InetDiag.BuildRequest(request, af, InetDiag.IPPROTO_TCP, 0, states, default);
+            foreach (var _ in socket.Dump(request, length, msg =>
+            {
+                list.Add(msg.ToArray());
+                return null;
+            }, default))
+            {
+            }
+        }
+
+        return list;
+    }
+
+    private static long ParseCaptured(List<byte[]> captured, SocketQuery? query)
+    {
+        long n = 0;
+        foreach (byte[] msg in captured)
+        {
+            var s = InetDiag.Parse(msg, SocketProtocol.Tcp, null);
+            if (query is null || query.Matches(s))
+            {
+                n++;
+            }
+        }
+
+        return n;
     }
 
     private static long DumpCount(string ns, uint states, bool decode)

@@ -139,7 +139,15 @@ internal static class Program
         }
 
         var report = new Report(options);
-        Console.CancelKeyPress += (_, e) => e.Cancel = false;
+        Population.RemoveStale(Log);
+        Console.CancelKeyPress += (_, e) =>
+        {
+            // Ctrl+C: reset the population and delete the namespace before leaving.
+            e.Cancel = true;
+            Log("interrupted: tearing the population down");
+            Population.Current?.Dispose();
+            Environment.Exit(130);
+        };
         foreach (int size in options.Sizes)
         {
             RunSize(size, options, report);
