@@ -9,7 +9,8 @@
             against output/ (a binary module cannot be unloaded from the session that built it).
     Docs    builds, then turns docs/en-US (PlatyPS markdown) into MAML in output/SocketTools/<version>/en-US.
     Package builds and documents, then writes a gallery-ready .nupkg into output/package.
-    Bench   runs the benchmarks against ss, netstat and lsof (root; see README).
+    Bench   runs the benchmarks against ss, netstat and lsof (root; see README). Options for the
+            benchmark go in -BenchmarkArgument, e.g. -BenchmarkArgument '--quick'.
 
 .EXAMPLE
     ./build.ps1
@@ -25,7 +26,10 @@ param(
     [string[]] $Task = @('Build'),
 
     [ValidateSet('Debug', 'Release')]
-    [string] $Configuration = 'Release'
+    [string] $Configuration = 'Release',
+
+    # Passed to the benchmark app by -Task Bench (e.g. '--sizes', '10k,100k', '--reps', '15').
+    [string[]] $BenchmarkArgument = @()
 )
 
 $ErrorActionPreference = 'Stop'
@@ -133,8 +137,8 @@ function Invoke-PackageTask {
 }
 
 function Invoke-BenchTask {
-    Invoke-DotNet -Arguments @('run', '--project', (Join-Path $root 'tests' 'SocketTools.Benchmarks' 'SocketTools.Benchmarks.csproj'),
-        '--configuration', 'Release', '--')
+    Invoke-DotNet -Arguments (@('run', '--project', (Join-Path $root 'tests' 'SocketTools.Benchmarks' 'SocketTools.Benchmarks.csproj'),
+        '--configuration', 'Release', '--') + $BenchmarkArgument)
 }
 
 foreach ($name in $Task) {

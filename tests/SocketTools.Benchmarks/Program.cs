@@ -13,7 +13,21 @@ internal sealed class Options
 
     public TimeSpan Budget { get; set; } = TimeSpan.FromSeconds(15);
 
-    public string Output { get; set; } = Path.Combine("output", "bench", "benchmarks.md");
+    public string Output { get; set; } = Path.Combine(RepositoryRoot(), "output", "bench", "benchmarks.md");
+
+    /// <summary>The folder holding SocketTools.sln above the app, or the current directory.</summary>
+    private static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "SocketTools.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        return Directory.GetCurrentDirectory();
+    }
 
     public HashSet<string> Cases { get; } = new(StringComparer.OrdinalIgnoreCase);
 
@@ -31,7 +45,7 @@ internal sealed class Options
           --budget SEC     stop repeating a measurement after SEC seconds (at least 3 runs; default 15)
           --cases LIST     enum,filter,owners,info,memory (default: all of these), and profile:
                            the enumeration layer by layer (floor, receive loop, decoding, source, reader)
-          --out PATH       where the Markdown table is written (default output/bench/benchmarks.md)
+          --out PATH       where the Markdown table is written (default: output/bench/benchmarks.md in the repository)
           --quick          smoke run: --sizes 1k --reps 3 --budget 5
           --help           this text
         """;
