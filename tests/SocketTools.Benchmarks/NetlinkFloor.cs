@@ -20,6 +20,8 @@ internal static unsafe class NetlinkFloor
     private const ushort NLMSG_ERROR = 2;
     private const ushort NLMSG_DONE = 3;
     private const int RequestLength = 16 + 56;
+    private const byte INET_DIAG_BC_S_EQ = 11;
+    private const ushort INET_DIAG_REQ_BYTECODE = 1;
 
     private static readonly byte[] Buffer = GC.AllocateUninitializedArray<byte>(64 * 1024, pinned: true);
 
@@ -36,7 +38,13 @@ internal static unsafe class NetlinkFloor
     private static extern int Close(int fd);
 
     /// <summary>Dumps every TCP socket of <paramref name="netns"/>; returns how many messages came back.</summary>
-    public static long Count(string? netns, uint states, byte protocol = 6)
+    public static long Count(string? netns, uint states, byte protocol = 6) => Count(netns, states, protocol, 0);
+
+    /// <summary>
+    /// As <see cref="Count(string?, uint, byte)"/>, with the kernel filtering on the local port as
+    /// <c>ss 'sport = :PORT'</c> does (an INET_DIAG_BC_S_EQ bytecode) when <paramref name="localPort"/> is not 0.
+    /// </summary>
+    public static long Count(string? netns, uint states, byte protocol, int localPort)
     {
         int fd = NetworkNamespace.Run(netns, () => Socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_SOCK_DIAG));
         if (fd < 0)
@@ -46,7 +54,7 @@ internal static unsafe class NetlinkFloor
 
         try
         {
-            return Dump(fd, 2, protocol, states, 1) + Dump(fd, 10, protocol, states, 2);
+            return Dump(fd, 2, protocol, states, 1, localPort) + Dump(fd, 10, protocol, states, 2, localPort);
         }
         finally
         {
@@ -54,19 +62,33 @@ internal static unsafe class NetlinkFloor
         }
     }
 
-    private static long Dump(int fd, byte family, byte protocol, uint states, uint seq)
+    private static long Dump(int fd, byte family, byte protocol, uint states, uint seq, int localPort)
     {
-        byte* request = stackalloc byte[RequestLength];
-        var span = new Span<byte>(request, RequestLength);
+        // inet_diag_bc_op { u8 code; u8 yes; u16 no; }: S_EQ jumps 8 bytes (to the end: accept) when
+        // the port matches, 12 (past the end: reject) when not; the port is in the next op's 'no'.
+        int total = localPort == 0 ? RequestLength : RequestLength + 4 + 8;
+        byte* request = stackalloc byte[RequestLength + 12];
+        var span = new Span<byte>(request, total);
         span.Clear();
-        BinaryPrimitives.WriteUInt32LittleEndian(span, RequestLength);
+        if (localPort != 0)
+        {
+            var attr = span[RequestLength..];
+            BinaryPrimitives.WriteUInt16LittleEndian(attr, 12);
+            BinaryPrimitives.WriteUInt16LittleEndian(attr[2..], INET_DIAG_REQ_BYTECODE);
+            attr[4] = INET_DIAG_BC_S_EQ;
+            attr[5] = 8;
+            BinaryPrimitives.WriteUInt16LittleEndian(attr[6..], 12);
+            BinaryPrimitives.WriteUInt16LittleEndian(attr[10..], (ushort)localPort);
+        }
+
+        BinaryPrimitives.WriteUInt32LittleEndian(span, (uint)total);
         BinaryPrimitives.WriteUInt16LittleEndian(span[4..], SOCK_DIAG_BY_FAMILY);
         BinaryPrimitives.WriteUInt16LittleEndian(span[6..], NLM_F_REQUEST_DUMP);
         BinaryPrimitives.WriteUInt32LittleEndian(span[8..], seq);
         span[16] = family;
         span[17] = protocol;
         BinaryPrimitives.WriteUInt32LittleEndian(span[20..], states);
-        if (Send(fd, request, RequestLength, 0) != RequestLength)
+        if (Send(fd, request, total, 0) != total)
         {
             throw new InvalidOperationException($"send failed: errno {Marshal.GetLastPInvokeError()}");
         }
