@@ -214,7 +214,7 @@ internal static class Program
                     ("ss -tan", () => Tools.TimedRun(ns, "ss", ["-tan"]) - 1),
                 ], tw);
                 var (ours, floor, ss) = (r[0], r[1], r[2]);
-                result.Add("enumeration", ours, floor, "≤ 1.2× floor", r => r <= 1.2);
+                result.Add("enumeration", ours, floor, "≤ 1.2× floor", x => x <= 1.2);
                 result.Add("enumeration", ours, ss, null, null);
                 result.Enumeration = ours;
             }
