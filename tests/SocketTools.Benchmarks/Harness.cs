@@ -26,8 +26,8 @@ internal sealed class Harness(int repetitions, TimeSpan budget, Action<string> l
         Compare([(name, work)], before)[0];
 
     /// <summary>
-    /// Times several pieces of work interleaved. <paramref name="before"/> runs before the timed
-    /// rounds, told how long they are expected to take (for the TIME-WAIT refresh).
+    /// Times several pieces of work interleaved. <paramref name="before"/> runs (untimed) before each
+    /// call, told how long that call may take (twice its last time): the TIME-WAIT refresh.
     /// </summary>
     public Sample[] Compare((string Name, Func<long> Work)[] works, Action<TimeSpan>? before = null)
     {
@@ -36,43 +36,33 @@ internal sealed class Harness(int repetitions, TimeSpan budget, Action<string> l
         var items = new long[k];
         var failed = new string?[k];
         var sw = new Stopwatch();
-        var warm = TimeSpan.Zero;
+        var last = new TimeSpan[k];
         for (int i = 0; i < k; i++)
         {
             times[i] = new List<double>(repetitions);
+            before?.Invoke(TimeSpan.FromSeconds(5));
             sw.Restart();
             failed[i] = Try(works[i].Work, ref items[i]);
-            warm += sw.Elapsed;
-        }
-
-        if (before is not null)
-        {
-            var pause = Stopwatch.StartNew();
-            // The rounds stop at the repetition count, or at the budget once 3 rounds are done.
-            long expected = Math.Min(warm.Ticks * repetitions, Math.Max(budget.Ticks, warm.Ticks * 3));
-            before(TimeSpan.FromTicks(expected));
-            if (pause.Elapsed > TimeSpan.FromSeconds(1))
-            {
-                for (int i = 0; i < k; i++)
-                {
-                    failed[i] ??= Try(works[i].Work, ref items[i]);   // warm again after a pause
-                }
-            }
+            last[i] = sw.Elapsed;
         }
 
         var total = Stopwatch.StartNew();
         for (int round = 0; round < repetitions; round++)
         {
-            for (int i = 0; i < k; i++)
+            // Each round starts one further along (A B C, B C A, C A B …): no work always follows the same one.
+            for (int j = 0; j < k; j++)
             {
+                int i = (round + j) % k;
                 if (failed[i] is not null)
                 {
                     continue;
                 }
 
+                before?.Invoke(last[i] + last[i]);
                 sw.Restart();
                 failed[i] = Try(works[i].Work, ref items[i]);
-                times[i].Add(sw.Elapsed.TotalMilliseconds);
+                last[i] = sw.Elapsed;
+                times[i].Add(last[i].TotalMilliseconds);
             }
 
             if (total.Elapsed > budget && round >= 2)

@@ -178,14 +178,31 @@ internal sealed class Population : IDisposable
     }
 
     /// <summary>
-    /// Makes sure the TIME-WAIT sockets outlive the next <paramref name="duration"/>: if not, waits
-    /// until the current ones have expired and makes new ones, so the population never has two sets.
+    /// Makes sure the TIME-WAIT sockets outlive the next <paramref name="duration"/>. If not, the
+    /// current ones are destroyed inside the namespace (ss -K state time-wait: SOCK_DESTROY) and a
+    /// fresh set is made; if the kernel cannot destroy them, this waits until they have expired, so
+    /// the population never holds two sets at once.
     /// </summary>
     public void EnsureTimeWait(TimeSpan duration)
     {
         if (TimeWaitAge + duration < TimeSpan.FromSeconds(57))
         {
             return;
+        }
+
+        var sw = Stopwatch.StartNew();
+        if (!_cannotDestroy)
+        {
+            Tools.Run(Name, "ss", ["-K", "-t", "state", "time-wait"], check: false);
+            if (TimeWaitCount() == 0)
+            {
+                MakeTimeWait();
+                _log($"  refreshed TIME-WAIT (destroyed and remade) in {sw.Elapsed.TotalSeconds:F1} s");
+                return;
+            }
+
+            _cannotDestroy = true;
+            Notes.Add("ss -K cannot destroy TIME-WAIT sockets here: refreshing them waits for their 60 s to run out.");
         }
 
         var wait = TimeSpan.FromSeconds(61) - TimeWaitAge;
@@ -197,6 +214,10 @@ internal sealed class Population : IDisposable
 
         MakeTimeWait();
     }
+
+    private bool _cannotDestroy;
+
+    private long TimeWaitCount() => NetlinkFloor.Count(Name, 1u << (int)SocketState.TimeWait);
 
     /// <summary>The TCP state counts as ss sees them in the namespace, and the UDP and unix counts.</summary>
     public string Census()
