@@ -64,6 +64,7 @@ public static class SocketReader
         CancellationToken cancellationToken, Func<SocketSourceKind, ISocketSource> sources)
     {
         var seen = new HashSet<(SocketProtocol, SocketFamily)>();
+        (SocketProtocol, SocketFamily)? last = null;
         NetlinkException? failure = null;
         using (var netlink = sources(SocketSourceKind.Netlink).Enumerate(query, diagnostics, cancellationToken).GetEnumerator())
         {
@@ -85,7 +86,14 @@ public static class SocketReader
                     break;
                 }
 
-                seen.Add((socket.Protocol, socket.Family));
+                // Sockets come grouped by (protocol, family): record each group once, not once per socket.
+                var group = (socket.Protocol, socket.Family);
+                if (group != last)
+                {
+                    seen.Add(group);
+                    last = group;
+                }
+
                 yield return socket;
             }
         }

@@ -22,6 +22,20 @@ public sealed class NetlinkSource : ISocketSource
     /// <summary>A source with another bytecode compiler (tests: bytecode the kernel rejects).</summary>
     internal NetlinkSource(Func<FilterNode?, Func<string, int?>, byte[]?>? compile) => _compile = compile ?? InetDiagBytecode.Compile;
 
+    private static (NetlinkSocket Socket, InterfaceNames Names) OpenSockets()
+    {
+        var socket = NetlinkSocket.Open(null);
+        try
+        {
+            return (socket, InterfaceNames.Open(null));
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+
     /// <summary>The bytecode sent with every inet_diag dump; dropped for the rest of the query when the kernel rejects it.</summary>
     private sealed class InetFilter
     {
@@ -31,8 +45,10 @@ public sealed class NetlinkSource : ISocketSource
     /// <inheritdoc />
     public IEnumerable<SocketInfo> Enumerate(SocketQuery query, QueryDiagnostics diagnostics, CancellationToken cancellationToken)
     {
-        using var socket = NetlinkSocket.Open(query.NetworkNamespace);
-        using var names = InterfaceNames.Open(query.NetworkNamespace);
+        // Both sockets are opened on one trip into the namespace (each trip is a thread).
+        var opened = NetworkNamespace.Run(query.NetworkNamespace, OpenSockets);
+        using var socket = opened.Socket;
+        using var names = opened.Names;
         diagnostics.SourceUsed = "netlink";
 
         // Ports, addresses, the device and -Filter go to the kernel as bytecode, compiled once.
