@@ -64,6 +64,12 @@ internal sealed class Report(Options options)
                     target += string.Create(inv, $" (now {1 / r.Ratio:F1}×)");
                 }
 
+                if (r.Case == "owners" && s.OwnersCheck?.StartsWith("0 of", StringComparison.Ordinal) == true)
+                {
+                    met = "n/a";
+                    target += " — the core returned no owners";
+                }
+
                 sb.AppendLine(inv, $"| {Size(s.Size)} | {r.Case} | {Ms(r.Ours)} | {r.Theirs.Name} | {Ms(r.Theirs)} | {(ok ? r.Ratio.ToString("F2", inv) : "–")} | {target} | {met} |");
             }
         }
