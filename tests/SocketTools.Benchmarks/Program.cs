@@ -321,7 +321,7 @@ internal static class Program
         foreach (var s in SocketReader.Read(query))
         {
             all++;
-            if (s.Owners.Length > 0)
+            if (s.Owners.Count > 0)
             {
                 owned++;
             }
