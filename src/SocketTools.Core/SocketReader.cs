@@ -33,6 +33,17 @@ public static class SocketReader
     internal static IEnumerable<SocketInfo> Read(SocketQuery query, QueryDiagnostics diagnostics,
         CancellationToken cancellationToken, Func<SocketSourceKind, ISocketSource> sources)
     {
+        var sockets = ReadMatching(query, diagnostics, cancellationToken, sources);
+
+        // Owners: a separate step after matching, only when asked for or filtered by process;
+        // it resolves just the inodes that passed (one /proc pass, see OwnerIndex).
+        return query.NeedsOwners ? OwnerEnrichment.Apply(sockets, query, diagnostics, cancellationToken) : sockets;
+    }
+
+    /// <summary>The sockets of the query's source that match everything but the process filters.</summary>
+    private static IEnumerable<SocketInfo> ReadMatching(SocketQuery query, QueryDiagnostics diagnostics,
+        CancellationToken cancellationToken, Func<SocketSourceKind, ISocketSource> sources)
+    {
         var stream = query.Source switch
         {
             SocketSourceKind.Netlink => sources(SocketSourceKind.Netlink).Enumerate(query, diagnostics, cancellationToken),

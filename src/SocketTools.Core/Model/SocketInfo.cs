@@ -109,11 +109,11 @@ public sealed class SocketInfo
     /// <summary>The kernel's device number (major &lt;&lt; 20 | minor) of the file system holding a Unix socket's file (ss -e: dev:major/minor), or null.</summary>
     public uint? FileDevice { get; init; }
 
-    /// <summary>The first owner's process id, when owners were asked for and found.</summary>
+    /// <summary>The owning process id when owners were asked for and found: the lowest pid among <see cref="Owners"/>, the one netstat -p prints.</summary>
     public int? OwningProcess { get; internal set; }
 
     /// <summary>
-    /// Every process file descriptor that refers to this socket (empty unless owners were asked for);
+    /// Every process file descriptor that refers to this socket, in ss -p's order (empty unless owners were asked for);
     /// its text is ss's users:((…)) cell. Assign an array or a <see cref="SocketOwnerList"/>.
     /// </summary>
     public SocketOwnerList Owners { get; internal set; } = SocketOwnerList.Empty;

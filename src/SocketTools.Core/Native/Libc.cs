@@ -17,4 +17,9 @@ internal static unsafe partial class Libc
     internal const int SOCK_CLOEXEC = 0x80000;
 
     internal const int CLONE_NEWNET = 0x40000000;
+
+    internal const int O_RDONLY = 0;
+    internal const int O_CLOEXEC = 0x80000;
+
+    internal const int _SC_CLK_TCK = 2;
 }

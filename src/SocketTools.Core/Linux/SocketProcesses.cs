@@ -1,0 +1,114 @@
+using SocketTools.Query;
+
+namespace SocketTools.Linux;
+
+/// <summary>
+/// The core of Get-SocketProcess: joins sockets with the processes that hold them, one row per
+/// (process, fd, socket), ordered by pid and fd as lsof prints them.
+/// </summary>
+public static class SocketProcesses
+{
+    /// <summary>Rows for every owner of <paramref name="sockets"/> (sockets from the pipeline), with one owner pass.</summary>
+    public static IEnumerable<SocketProcess> Of(IEnumerable<SocketInfo> sockets, QueryDiagnostics diagnostics,
+        CancellationToken cancellationToken = default)
+    {
+        var list = sockets.Where(s => s.Inode != 0).GroupBy(s => s.Inode).Select(g => g.First()).ToList();
+        var index = OwnerIndex.Build(list.Select(s => s.Inode).ToHashSet(), null, cancellationToken);
+        Warn(index, diagnostics);
+        return Rows(list, index, null, [], cancellationToken);
+    }
+
+    /// <summary>
+    /// Rows for the sockets of <paramref name="query"/> held by <paramref name="processIds"/> (when given;
+    /// only those processes are read) and by processes whose name matches <paramref name="names"/> (when given).
+    /// </summary>
+    public static IEnumerable<SocketProcess> Find(SocketQuery query, IReadOnlyCollection<int>? processIds,
+        IReadOnlyCollection<string>? names, QueryDiagnostics diagnostics, CancellationToken cancellationToken = default)
+    {
+        var plain = query with { IncludeProcess = false, ProcessIds = [], ProcessNames = [] };
+        var sockets = SocketReader.Read(plain, diagnostics, cancellationToken).Where(s => s.Inode != 0).ToList();
+        var inodes = sockets.Select(s => s.Inode).ToHashSet();
+        var ids = processIds is { Count: > 0 } ? processIds : null;
+        var index = OwnerIndex.Build(inodes, ids, cancellationToken);
+        Warn(index, diagnostics);
+        var patterns = (names ?? []).Select(n => new Wildcard(n)).ToArray();
+        return Rows(sockets, index, ids is null ? null : new HashSet<int>(ids), patterns, cancellationToken);
+    }
+
+    /// <summary>The ids that name no running process (for ObjectNotFound errors).</summary>
+    public static IReadOnlyList<int> Missing(IEnumerable<int> processIds) =>
+        processIds.Where(id => !ProcessInfo.Exists(id)).Distinct().ToList();
+
+    /// <summary>The names without wildcards that match no running process (Get-Process -Name reports these too).</summary>
+    public static IReadOnlyList<string> Unmatched(IEnumerable<string> names)
+    {
+        var exact = names.Where(n => !Wildcard.ContainsWildcards(n)).ToList();
+        if (exact.Count == 0)
+        {
+            return [];
+        }
+
+        var running = ProcessInfo.RunningNames();
+        return exact.Where(n => !running.Any(r => string.Equals(r, n.Replace("`", string.Empty, StringComparison.Ordinal), StringComparison.OrdinalIgnoreCase))).ToList();
+    }
+
+    private static void Warn(OwnerIndex index, QueryDiagnostics diagnostics)
+    {
+        if (index.DeniedProcesses > 0)
+        {
+            diagnostics.DeniedProcesses += index.DeniedProcesses;
+            diagnostics.Warn(OwnerEnrichment.DeniedWarning(index.DeniedProcesses));
+        }
+    }
+
+    private static IEnumerable<SocketProcess> Rows(List<SocketInfo> sockets, OwnerIndex index, HashSet<int>? ids,
+        Wildcard[] names, CancellationToken cancellationToken)
+    {
+        var rows = new List<(SocketOwner Owner, SocketInfo Socket)>();
+        foreach (var socket in sockets)
+        {
+            var owners = index.OwnersOf(socket.Inode);
+            OwnerEnrichment.Attach(socket, owners);
+            foreach (var owner in owners)
+            {
+                if ((ids is null || ids.Contains(owner.ProcessId))
+                    && (names.Length == 0 || Wildcard.MatchesAny(names, owner.ProcessName)))
+                {
+                    rows.Add((owner, socket));
+                }
+            }
+        }
+
+        rows.Sort((a, b) => a.Owner.ProcessId != b.Owner.ProcessId
+            ? a.Owner.ProcessId.CompareTo(b.Owner.ProcessId) : a.Owner.Fd.CompareTo(b.Owner.Fd));
+        var details = new Dictionary<int, Details>();
+        foreach (var (owner, socket) in rows)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (!details.TryGetValue(owner.ProcessId, out var d))
+            {
+                d = Details.Read(owner.ProcessId);
+                details[owner.ProcessId] = d;
+            }
+
+            yield return new SocketProcess
+            {
+                Id = owner.ProcessId,
+                ProcessName = owner.ProcessName,
+                User = d.UserId is uint uid ? ProcessInfo.UserName(uid) : null,
+                UserId = d.UserId,
+                Fd = owner.Fd,
+                CommandLine = d.CommandLine,
+                Path = d.Path,
+                StartTime = d.StartTime,
+                Socket = socket,
+            };
+        }
+    }
+
+    private sealed record Details(uint? UserId, string? CommandLine, string? Path, DateTime? StartTime)
+    {
+        public static Details Read(int pid) => new(ProcessInfo.ReadUserId(pid), ProcessInfo.ReadCommandLine(pid),
+            ProcessInfo.ReadExecutablePath(pid), ProcessInfo.ReadStartTime(pid));
+    }
+}

@@ -1,0 +1,39 @@
+namespace SocketTools;
+
+/// <summary>
+/// One process file descriptor that holds a socket, with process details, as lsof prints a row:
+/// what Get-SocketProcess writes. <see cref="Id"/> binds to Stop-Process -Id by property name, so
+/// <c>… | Get-SocketProcess | Stop-Process</c> targets exactly these pids.
+/// </summary>
+public sealed class SocketProcess
+{
+    /// <summary>The process id.</summary>
+    public int Id { get; init; }
+
+    /// <summary>The process name (/proc/PID/comm, as ss and lsof print it).</summary>
+    public string ProcessName { get; init; } = string.Empty;
+
+    /// <summary>The user the process runs as (effective uid, by name from /etc/passwd), or null when the process is gone.</summary>
+    public string? User { get; init; }
+
+    /// <summary>The effective user id, or null when the process is gone.</summary>
+    public uint? UserId { get; init; }
+
+    /// <summary>The file descriptor number that refers to the socket.</summary>
+    public int Fd { get; init; }
+
+    /// <summary>The command line, arguments joined by spaces; null when unreadable.</summary>
+    public string? CommandLine { get; init; }
+
+    /// <summary>The executable path (/proc/PID/exe); null when hidden (another user's process) or gone.</summary>
+    public string? Path { get; init; }
+
+    /// <summary>When the process started, local time; null when the process is gone.</summary>
+    public DateTime? StartTime { get; init; }
+
+    /// <summary>The socket.</summary>
+    public SocketInfo Socket { get; init; } = null!;
+
+    /// <inheritdoc />
+    public override string ToString() => Text.LsofText.Line(this);
+}

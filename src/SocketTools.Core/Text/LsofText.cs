@@ -1,0 +1,86 @@
+using System.Globalization;
+using System.Text;
+
+namespace SocketTools.Text;
+
+/// <summary>lsof -nP -i's cell text, made from plain values.</summary>
+public static class LsofText
+{
+    /// <summary>The COMMAND column: the process name cut to 9 characters, as lsof does by default.</summary>
+    public static string Command(string? processName) =>
+        processName is null ? string.Empty : processName.Length > 9 ? processName[..9] : processName;
+
+    /// <summary>The FD column: the number and the access mode; sockets are open read-write, so "3u".</summary>
+    public static string Fd(int fd) => fd.ToString(CultureInfo.InvariantCulture) + "u";
+
+    /// <summary>The TYPE column: IPv4, IPv6, unix, sock.</summary>
+    public static string Type(SocketFamily family) => family switch
+    {
+        SocketFamily.IPv4 => "IPv4",
+        SocketFamily.IPv6 => "IPv6",
+        SocketFamily.Unix => "unix",
+        SocketFamily.Netlink => "netlink",
+        SocketFamily.Packet => "pack",
+        _ => "sock",
+    };
+
+    /// <summary>The NODE column: TCP, UDP, RAW.</summary>
+    public static string Node(SocketProtocol protocol) => protocol switch
+    {
+        SocketProtocol.Tcp => "TCP",
+        SocketProtocol.Udp => "UDP",
+        SocketProtocol.Raw => "RAW",
+        _ => protocol.ToString().ToUpperInvariant(),
+    };
+
+    /// <summary>An lsof endpoint: *:22 for an unspecified address, 127.0.0.1:22, [::1]:22; port 0 as *.</summary>
+    public static string Endpoint(string? address, int port)
+    {
+        var sb = new StringBuilder(48);
+        if (string.IsNullOrEmpty(address) || address is "0.0.0.0" or "::")
+        {
+            sb.Append('*');
+        }
+        else if (address.Contains(':'))
+        {
+            sb.Append('[').Append(address).Append(']');
+        }
+        else
+        {
+            sb.Append(address);
+        }
+
+        sb.Append(':').Append(port == 0 ? "*" : port.ToString(CultureInfo.InvariantCulture));
+        return sb.ToString();
+    }
+
+    /// <summary>
+    /// The NAME column: 127.0.0.1:50784->127.0.0.1:7001 (ESTABLISHED), *:22 (LISTEN); the peer only
+    /// when there is one; TCP sockets carry their state in parentheses, UDP sockets none.
+    /// </summary>
+    public static string Name(SocketProtocol protocol, SocketState state, string? localAddress, int localPort,
+        string? remoteAddress, int remotePort)
+    {
+        string text = Endpoint(localAddress, localPort);
+        bool hasPeer = remotePort != 0 || (!string.IsNullOrEmpty(remoteAddress) && remoteAddress is not ("0.0.0.0" or "::"));
+        if (hasPeer)
+        {
+            text += "->" + Endpoint(remoteAddress, remotePort);
+        }
+
+        if (protocol == SocketProtocol.Tcp)
+        {
+            text += " (" + NetstatText.State(protocol, state) + ")";
+        }
+
+        return text;
+    }
+
+    /// <summary>One lsof -nP -i line (COMMAND PID USER FD TYPE DEVICE SIZE/OFF NODE NAME), for tests and logs.</summary>
+    public static string Line(SocketProcess row)
+    {
+        var s = row.Socket;
+        return string.Create(CultureInfo.InvariantCulture,
+            $"{Command(row.ProcessName)} {row.Id} {row.User} {Fd(row.Fd)} {Type(s.Family)} {s.Inode} 0t0 {Node(s.Protocol)} {Name(s.Protocol, s.State, s.LocalAddress?.ToString(), s.LocalPort, s.RemoteAddress?.ToString(), s.RemotePort)}");
+    }
+}

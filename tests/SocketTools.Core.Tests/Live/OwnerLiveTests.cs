@@ -1,0 +1,151 @@
+using System.Text.RegularExpressions;
+using SocketTools.Linux;
+using SocketTools.Query;
+using SocketTools.Text;
+
+namespace SocketTools.Tests.Live;
+
+/// <summary>Owners of sockets, live in a namespace, against ss -tuanp, lsof -nP -i and netstat -tuanp run in it.</summary>
+public sealed class OwnerLiveTests
+{
+    private static string Key(string netid, string local, string peer) => $"{netid} {local} {peer}";
+
+    private static List<SocketInfo> ReadWithOwners(LiveNamespace ns, QueryParameters? parameters = null)
+    {
+        parameters ??= new QueryParameters();
+        parameters.NetworkNamespace = ns.Name;
+        parameters.IncludeProcess = true;
+        return SocketReader.Read(parameters.ToQuery()).ToList();
+    }
+
+    [Fact]
+    public void OwnersEqualSsForEverySocket()
+    {
+        using var ns = new LiveNamespace();
+        var scenario = OwnerScenario.Start(ns);
+        var ours = ReadWithOwners(ns);
+        var theirs = SsLine.Parse(ns.Ss("-tuanp"));
+
+        // 4 listeners, an established pair, 2 UDP sockets (the parent's, shared); a listener and a UDP socket (the child's).
+        Assert.Equal(10, ours.Count);
+        Assert.Equal(theirs.Count, ours.Count);
+        var expected = theirs.ToDictionary(l => Key(l.Netid, l.Local, l.Peer), l => Regex.Match(l.Rest, @"users:\(.*\)").Value);
+        foreach (var s in ours)
+        {
+            string key = Key(SsText.Netid(s.Protocol, s.Type), SsText.Local(s), SsText.Peer(s));
+            Assert.True(expected.ContainsKey(key), $"ss has no {key}");
+            Assert.Equal(expected[key], SsText.Users(s.Owners));
+            Assert.Equal(expected[key], OwnerText.Users(s.Owners.Select(o => o.ProcessName).ToArray(),
+                s.Owners.Select(o => o.ProcessId).ToArray(), s.Owners.Select(o => o.Fd).ToArray()));
+        }
+
+        // The shared sockets have both processes; the child's own have one; OwningProcess is the lower pid.
+        Assert.Equal(8, ours.Count(s => s.Owners.Length == 2));
+        Assert.All(ours.Where(s => s.Owners.Length == 2), s => Assert.Equal(Math.Min(scenario.Parent, scenario.Child), s.OwningProcess));
+        var own = ours.Where(s => s.Owners.Length == 1).ToList();
+        Assert.Equal(2, own.Count);
+        Assert.All(own, s => Assert.Equal(scenario.Child, s.OwningProcess));
+        Assert.All(ours.SelectMany(s => s.Owners), o => Assert.Equal("python3", o.ProcessName));
+    }
+
+    [Fact]
+    public void SocketProcessRowsEqualLsof()
+    {
+        using var ns = new LiveNamespace();
+        var scenario = OwnerScenario.Start(ns);
+        var sockets = SocketReader.Read(new SocketQuery { NetworkNamespace = ns.Name }).ToList();
+        var rows = SocketProcesses.Of(sockets, new QueryDiagnostics()).ToList();
+        string lsof = ns.Exec("lsof", "-nP", "-i");
+        var theirs = lsof.Split('\n').Skip(1).Where(l => l.Length > 0)
+            .Select(l => Regex.Replace(l.TrimEnd(), @"\s+", " ")).ToList();
+
+        Assert.Equal(8 + 8 + 2, rows.Count);
+        Assert.Equal(theirs, rows.Select(LsofText.Line).ToList());
+        Assert.Contains(rows, r => r.Id == scenario.Child && r.Socket.LocalPort == 7010);
+        var parent = rows.First(r => r.Id == scenario.Parent);
+        Assert.Equal("python3", parent.ProcessName);
+        Assert.Equal("root", parent.User);
+        Assert.Matches(@"python3 -c import os, socket", parent.CommandLine);
+        Assert.Matches(@"/python3(\.\d+)?$", parent.Path);
+        Assert.NotNull(parent.StartTime);
+        var started = System.Diagnostics.Process.GetProcessById(scenario.Parent).StartTime;
+        Assert.InRange((parent.StartTime!.Value - started).Duration(), TimeSpan.Zero, TimeSpan.FromSeconds(1));
+    }
+
+    [Fact]
+    public void NetstatLinesEqualNetstat()
+    {
+        using var ns = new LiveNamespace();
+        OwnerScenario.Start(ns);
+        var ours = ReadWithOwners(ns).Select(s => Regex.Replace(NetstatText.Line(s), @"\s+", " ").Trim()).Order(StringComparer.Ordinal).ToList();
+        var theirs = ns.Exec("netstat", "-tuanp").Split('\n')
+            .Where(l => l.StartsWith("tcp", StringComparison.Ordinal) || l.StartsWith("udp", StringComparison.Ordinal))
+            .Select(l => Regex.Replace(l, @"\s+", " ").Trim()).Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(10, theirs.Count);
+        Assert.Equal(theirs, ours);
+    }
+
+    [Fact]
+    public void ProcessIdAndNameSelectTheSocketsSsShowsForThem()
+    {
+        using var ns = new LiveNamespace();
+        var scenario = OwnerScenario.Start(ns);
+        var ss = SsLine.Parse(ns.Ss("-tuanp"));
+        var ofChild = ReadWithOwners(ns, new QueryParameters { ProcessId = [scenario.Child] });
+        Assert.Equal(ss.Count(l => l.Rest.Contains($"pid={scenario.Child},", StringComparison.Ordinal)), ofChild.Count);
+        Assert.Equal(10, ofChild.Count);
+
+        var byName = ReadWithOwners(ns, new QueryParameters { ProcessName = ["PYTH*"] });
+        Assert.Equal(10, byName.Count);
+        Assert.Empty(ReadWithOwners(ns, new QueryParameters { ProcessName = ["nosuchprocess"] }));
+        Assert.Empty(ReadWithOwners(ns, new QueryParameters { ProcessId = [int.MaxValue] }));
+
+        // Get-SocketProcess -Id: only that process's rows, each of its fds once.
+        var rows = SocketProcesses.Find(new SocketQuery { NetworkNamespace = ns.Name }, [scenario.Child], null, new QueryDiagnostics()).ToList();
+        Assert.Equal(10, rows.Count);
+        Assert.All(rows, r => Assert.Equal(scenario.Child, r.Id));
+        Assert.Equal(rows.Count, rows.Select(r => r.Fd).Distinct().Count());
+        Assert.Equal([int.MaxValue], SocketProcesses.Missing([scenario.Parent, int.MaxValue]));
+
+        // -Port: the owners of the listener on 7001 and of the accepted connection's local side.
+        var port = SocketProcesses.Find(new QueryParameters { LocalPort = ["7010"], NetworkNamespace = ns.Name }.ToQuery(), null, null, new QueryDiagnostics()).ToList();
+        var row = Assert.Single(port);
+        Assert.Equal(scenario.Child, row.Id);
+    }
+
+    [Fact]
+    public void ChurnDuringTheOwnerPassNeitherThrowsNorDuplicates()
+    {
+        using var ns = new LiveNamespace();
+        // Processes that open sockets and exit, and sockets that open and close, as fast as python goes.
+        const string churn = """
+import os, socket, time
+end = time.time() + 8
+while time.time() < end:
+    pid = os.fork()
+    if pid == 0:
+        ss = [socket.socket() for _ in range(20)]
+        for s in ss[:10]: s.close()
+        os._exit(0)
+    s = [socket.socket(socket.AF_INET, socket.SOCK_DGRAM) for _ in range(10)]
+    for x in s: x.close()
+    os.waitpid(pid, 0)
+""";
+        var p = ns.Start("python3", "-c", churn);
+        int passes = 0;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (clock.Elapsed < TimeSpan.FromSeconds(5))
+        {
+            var index = OwnerIndex.Build(null);
+            var all = index.Inodes.SelectMany(i => index.OwnersOf(i).Select(o => (i, o.ProcessId, o.Fd))).ToList();
+            Assert.Equal(all.Count, all.Distinct().Count());
+            var rows = SocketReader.Read(new SocketQuery { NetworkNamespace = ns.Name, IncludeProcess = true }).ToList();
+            Assert.Equal(rows.Count, rows.Select(r => r.Cookie).Distinct().Count());
+            Assert.All(rows, r => Assert.Equal(r.Owners.Length, r.Owners.Select(o => (o.ProcessId, o.Fd)).Distinct().Count()));
+            passes++;
+        }
+
+        Assert.False(p.HasExited, "the churn script ended early; the test did not overlap it");
+        Assert.True(passes >= 3);
+    }
+}
