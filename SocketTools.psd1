@@ -12,6 +12,8 @@
     FormatsToProcess     = @('SocketTools.Format.ps1xml')
     TypesToProcess       = @('SocketTools.Types.ps1xml')
     CmdletsToExport      = @(
+        'Get-ListeningPort'
+        'Get-SocketProcess'
         'Get-SocketStat'
         'Watch-TcpTimer'
     )

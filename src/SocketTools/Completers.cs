@@ -44,3 +44,22 @@ public sealed class PortCompleter : IArgumentCompleter
         }
     }
 }
+
+/// <summary>Completes -ProcessName and -Name with the names (comm) of the running processes.</summary>
+public sealed class ProcessNameCompleter : IArgumentCompleter
+{
+    /// <inheritdoc />
+    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName,
+        string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
+    {
+        string word = wordToComplete.Trim('\'', '"');
+        foreach (string name in SocketTools.Linux.ProcessInfo.RunningNames())
+        {
+            if (name.StartsWith(word, StringComparison.OrdinalIgnoreCase))
+            {
+                string text = name.Any(c => char.IsWhiteSpace(c) || "'\"`$()[]{};,&|<>@#*?".Contains(c)) ? $"'{name.Replace("'", "''", StringComparison.Ordinal)}'" : name;
+                yield return new CompletionResult(text, name, CompletionResultType.ParameterValue, name);
+            }
+        }
+    }
+}

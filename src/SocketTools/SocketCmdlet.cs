@@ -37,13 +37,16 @@ public abstract class SocketCmdlet : PSCmdlet, IDisposable
     }
 
     /// <summary>Streams the sockets of <paramref name="query"/> to the pipeline.</summary>
-    protected void WriteSockets(SocketQuery query, QueryDiagnostics diagnostics)
+    protected void WriteSockets(SocketQuery query, QueryDiagnostics diagnostics) => WriteSockets(query, diagnostics, null);
+
+    /// <summary>Streams the sockets of <paramref name="query"/> to the pipeline, each through <paramref name="wrap"/> when given.</summary>
+    protected void WriteSockets(SocketQuery query, QueryDiagnostics diagnostics, Func<SocketInfo, object>? wrap)
     {
         try
         {
             foreach (var socket in SocketReader.Read(query, diagnostics, Cancellation))
             {
-                WriteObject(socket);
+                WriteObject(wrap is null ? socket : wrap(socket));
             }
         }
         catch (OperationCanceledException) when (Cancellation.IsCancellationRequested)

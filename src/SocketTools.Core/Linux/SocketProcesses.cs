@@ -52,6 +52,18 @@ public static class SocketProcesses
         return exact.Where(n => !running.Any(r => string.Equals(r, n.Replace("`", string.Empty, StringComparison.Ordinal), StringComparison.OrdinalIgnoreCase))).ToList();
     }
 
+    /// <summary>The error for a process id that names no process (ObjectNotFound, as Get-Process -Id reports it).</summary>
+    public static SocketToolsException ProcessNotFound(int processId) =>
+        new("ProcessNotFound", ErrorKind.ObjectNotFound,
+            $"Cannot find a process with the process identifier {processId}.", Native.Errno.ESRCH)
+        { RecommendedAction = "Check the id with Get-Process; the process may have exited." };
+
+    /// <summary>The error for a process name (without wildcards) that no running process has.</summary>
+    public static SocketToolsException ProcessNameNotFound(string name) =>
+        new("ProcessNameNotFound", ErrorKind.ObjectNotFound,
+            $"Cannot find a process with the name \"{name}\".", Native.Errno.ESRCH)
+        { RecommendedAction = "Names are matched against /proc/<pid>/comm (at most 15 characters); use wildcards such as 'nginx*'." };
+
     private static void Warn(OwnerIndex index, QueryDiagnostics diagnostics)
     {
         if (index.DeniedProcesses > 0)

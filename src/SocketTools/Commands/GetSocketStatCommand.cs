@@ -96,6 +96,7 @@ public sealed class GetSocketStatCommand : SocketCmdlet
     [Parameter(ParameterSetName = DefaultSet)]
     [ValidateNotNullOrEmpty]
     [SupportsWildcards]
+    [ArgumentCompleter(typeof(ProcessNameCompleter))]
     public string[]? ProcessName { get; set; }
 
     /// <summary>Which backend reads the sockets: Auto (netlink, falling back to /proc/net with a warning), Netlink or Proc.</summary>

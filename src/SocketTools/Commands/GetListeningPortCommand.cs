@@ -1,0 +1,48 @@
+using System.Management.Automation;
+using SocketTools.Query;
+
+namespace SocketTools.Commands;
+
+/// <summary>
+/// <para type="synopsis">Lists listening TCP and bound, unconnected UDP sockets with the processes that hold them, like ss -lntup.</para>
+/// </summary>
+[Cmdlet(VerbsCommon.Get, "ListeningPort")]
+[OutputType(typeof(SocketInfo))]
+public sealed class GetListeningPortCommand : SocketCmdlet
+{
+    private SocketQuery? _query;
+
+    /// <summary>Only these local ports (Get-ListeningPort 22 answers ss -lnpt | grep 22).</summary>
+    [Parameter(Position = 0)]
+    [ValidateRange(0, 65535)]
+    [ValidateNotNullOrEmpty]
+    public int[]? Port { get; set; }
+
+    /// <summary>Tcp, Udp or both (the default).</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public SocketProtocol[]? Protocol { get; set; }
+
+    /// <summary>IPv4, IPv6 or both (the default).</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public SocketFamily[]? Family { get; set; }
+
+    /// <summary>A network namespace to look into: a name from 'ip netns list' or a path such as /proc/PID/ns/net.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? NetworkNamespace { get; set; }
+
+    /// <inheritdoc />
+    protected override void BeginProcessing() =>
+        _query = ResolveQuery(() => ListeningQuery.Build(Port, Protocol, Family, NetworkNamespace));
+
+    /// <inheritdoc />
+    protected override void ProcessRecord() => WriteSockets(_query!, NewDiagnostics(), socket =>
+    {
+        // A distinct type name selects the ss -lntup view; the object stays a SocketInfo.
+        var wrapped = PSObject.AsPSObject(socket);
+        wrapped.TypeNames.Insert(0, ListeningQuery.TypeName);
+        return wrapped;
+    });
+}
