@@ -33,10 +33,11 @@ public static class LsofText
         _ => protocol.ToString().ToUpperInvariant(),
     };
 
-    /// <summary>An lsof endpoint: *:22 for an unspecified address, 127.0.0.1:22, [::1]:22; port 0 as *.</summary>
+    /// <summary>An lsof endpoint: *:22 for an unspecified address, 127.0.0.1:22 (also for ::ffff:127.0.0.1), [::1]:22; port 0 as *.</summary>
     public static string Endpoint(string? address, int port)
     {
         var sb = new StringBuilder(48);
+        address = address is null ? null : NetstatText.Unmapped(address);
         if (string.IsNullOrEmpty(address) || address is "0.0.0.0" or "::")
         {
             sb.Append('*');

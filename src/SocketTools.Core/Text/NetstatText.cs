@@ -24,12 +24,12 @@ public static class NetstatText
 
     /// <summary>
     /// An address column as netstat -n prints it without -W: 0.0.0.0:22, :::22, ::1:631,
-    /// ::ffff:127.0.0.1:80, port 0 as *; an address that would make the cell longer than 23
+    /// 127.0.0.1:80 for ::ffff:127.0.0.1 (as netstat prints mapped addresses), port 0 as *; an address that would make the cell longer than 23
     /// characters is cut so the port still shows.
     /// </summary>
     public static string Address(string? address, int port, SocketFamily family)
     {
-        string host = string.IsNullOrEmpty(address) ? (family == SocketFamily.IPv6 ? "::" : "0.0.0.0") : address;
+        string host = string.IsNullOrEmpty(address) ? (family == SocketFamily.IPv6 ? "::" : "0.0.0.0") : Unmapped(address);
         string portText = port == 0 ? "*" : port.ToString(CultureInfo.InvariantCulture);
         if (host.Length + portText.Length > AddressWidth - 1)
         {
@@ -45,6 +45,11 @@ public static class NetstatText
     /// </summary>
     public static long SendQ(SocketProtocol protocol, SocketState state, long sendQ) =>
         protocol == SocketProtocol.Tcp && state == SocketState.Listen ? 0 : sendQ;
+
+    /// <summary>An IPv4-mapped IPv6 address (::ffff:127.0.0.1) as the IPv4 address netstat and lsof print; others unchanged.</summary>
+    public static string Unmapped(string address) =>
+        address.StartsWith("::ffff:", StringComparison.OrdinalIgnoreCase) && address.IndexOf('.', StringComparison.Ordinal) > 0
+            ? address[7..] : address;
 
     /// <summary>The State column: ESTABLISHED, SYN_SENT, TIME_WAIT, LISTEN …; UDP shows ESTABLISHED when connected, else nothing.</summary>
     public static string State(SocketProtocol protocol, SocketState state)

@@ -86,6 +86,42 @@ public sealed class OwnerLiveTests
     }
 
     [Fact]
+    public void MappedAndLongAddressesMatchNetstatLsofAndSs()
+    {
+        using var ns = new LiveNamespace();
+        ns.Exec("ip", "addr", "add", "2001:db8:aaaa:bbbb:cccc:dddd:eeee:1/64", "dev", "lo", "nodad");
+        const string script = """
+import socket, time
+a6 = "2001:db8:aaaa:bbbb:cccc:dddd:eeee:1"
+l = socket.socket(socket.AF_INET6); l.bind((a6, 7100)); l.listen(1)
+c = socket.socket(socket.AF_INET6); c.connect((a6, 7100)); s, _ = l.accept()
+d = socket.socket(socket.AF_INET6); d.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0); d.bind(("::", 7101)); d.listen(1)
+m = socket.socket(socket.AF_INET6); m.connect(("::ffff:127.0.0.1", 7101)); ms, _ = d.accept()
+u = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM); u.bind(("::1", 5360))
+uc = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM); uc.connect(("::1", 5360))
+print("ready", flush=True)
+time.sleep(3600)
+""";
+        var p = ns.Start("python3", "-c", script);
+        Assert.Equal("ready", p.StandardOutput.ReadLine());
+
+        var ours = ReadWithOwners(ns);
+        Assert.Equal(8, ours.Count);
+        var netstat = ns.Exec("netstat", "-tuanp").Split('\n')
+            .Where(l => l.StartsWith("tcp", StringComparison.Ordinal) || l.StartsWith("udp", StringComparison.Ordinal))
+            .Select(l => Regex.Replace(l, @"\s+", " ").Trim()).Order(StringComparer.Ordinal).ToList();
+        Assert.Contains(netstat, l => l.Contains("2001:db8:aaaa:bbbb:7100", StringComparison.Ordinal));  // netstat cut the address
+        Assert.Equal(netstat, ours.Select(s => Regex.Replace(NetstatText.Line(s), @"\s+", " ").Trim()).Order(StringComparer.Ordinal).ToList());
+
+        var lsof = ns.Exec("lsof", "-nP", "-i").Split('\n').Skip(1).Where(l => l.Length > 0)
+            .Select(l => Regex.Replace(l.TrimEnd(), @"\s+", " ")).ToList();
+        Assert.Equal(lsof, SocketProcesses.Of(ours, new QueryDiagnostics()).Select(LsofText.Line).ToList());
+
+        var ss = SsLine.Parse(ns.Ss("-tuanp")).ToDictionary(l => Key(l.Netid, l.Local, l.Peer), l => Regex.Match(l.Rest, @"users:\(.*\)").Value);
+        Assert.All(ours, s => Assert.Equal(ss[Key(SsText.Netid(s.Protocol, s.Type), SsText.Local(s), SsText.Peer(s))], SsText.Users(s.Owners)));
+    }
+
+    [Fact]
     public void ProcessIdAndNameSelectTheSocketsSsShowsForThem()
     {
         using var ns = new LiveNamespace();
