@@ -149,6 +149,17 @@ time.sleep(3600)
         Assert.Equal(scenario.Child, row.Id);
     }
 
+}
+
+/// <summary>Runs alone: the churn moves host-wide socket counters (sockstat's TCP alloc) that other live tests compare with ss.</summary>
+[CollectionDefinition(nameof(OwnerChurnTests), DisableParallelization = true)]
+public sealed class OwnerChurnCollection
+{
+}
+
+[Collection(nameof(OwnerChurnTests))]
+public sealed class OwnerChurnTests
+{
     [Fact]
     public void ChurnDuringTheOwnerPassNeitherThrowsNorDuplicates()
     {
