@@ -10,11 +10,12 @@ namespace SocketTools.Linux;
 /// </summary>
 /// <remarks>
 /// The pass reads directories with getdents64 and links with readlinkat relative to an open
-/// directory, so it allocates nothing per fd; only fds whose inode is in the wanted set are recorded,
-/// so its cost is linear in the number of fds on the host. Processes that exit and fds that close
-/// during the pass are skipped; a /proc/&lt;pid&gt;/fd that cannot be opened (EACCES for other
-/// users' processes when not root) is counted in <see cref="DeniedProcesses"/>. It never throws for
-/// a single process.
+/// directory (no path strings, no FileSystemInfo), on up to four threads: processes in parallel, and
+/// a process with thousands of fds split between threads. Only fds whose inode is in the wanted set
+/// are recorded, so its cost is linear in the number of fds on the host. Processes that exit and fds
+/// that close during the pass are skipped; a /proc/&lt;pid&gt;/fd that cannot be opened (EACCES for
+/// other users' processes when not root) is counted in <see cref="DeniedProcesses"/>. It never
+/// throws for a single process.
 /// </remarks>
 public sealed class OwnerIndex
 {
@@ -54,6 +55,7 @@ public sealed class OwnerIndex
     /// <param name="inodes">Only these socket inodes are recorded; null records every socket.</param>
     /// <param name="processIds">Only these processes are read; null reads every process.</param>
     /// <param name="cancellationToken">Checked between processes.</param>
+    /// <remarks>Processes are read on up to four threads; the result does not depend on it.</remarks>
     /// <param name="procRoot">The proc mount (tests may point elsewhere).</param>
     public static OwnerIndex Build(IReadOnlySet<ulong>? inodes, IReadOnlyCollection<int>? processIds = null,
         CancellationToken cancellationToken = default, string procRoot = "/proc")
@@ -78,15 +80,29 @@ public sealed class OwnerIndex
 
         try
         {
-            var seen = new HashSet<int>();
-            void ScanOne(int pid)
+            var pids = (processIds ?? (IEnumerable<int>)ListProcesses(procFd)).Where(p => p > 0).Distinct().ToList();
+            var perProcess = new List<Hit>?[pids.Count];
+            var results = new ScanResult[pids.Count];
+            int workers = Workers;
+            if (workers <= 1 || pids.Count < 2)
             {
-                if (!seen.Add(pid))
+                for (int i = 0; i < pids.Count; i++)
                 {
-                    return;
+                    cancellationToken.ThrowIfCancellationRequested();
+                    results[i] = ScanProcess(procFd, pids[i], inodes, workers, out perProcess[i]);
                 }
+            }
+            else
+            {
+                // The kernel work (readdir and readlink under /proc) is per process and runs in parallel;
+                // results are kept per process and joined in /proc's order, so the outcome is the same.
+                Parallel.For(0, pids.Count, new ParallelOptions { MaxDegreeOfParallelism = workers, CancellationToken = cancellationToken },
+                    i => results[i] = ScanProcess(procFd, pids[i], inodes, workers, out perProcess[i]));
+            }
 
-                switch (ScanProcess(procFd, pid, inodes, hits))
+            for (int i = 0; i < pids.Count; i++)
+            {
+                switch (results[i])
                 {
                     case ScanResult.Read:
                         scanned++;
@@ -98,25 +114,10 @@ public sealed class OwnerIndex
                         vanished++;
                         break;
                 }
-            }
 
-            if (processIds is not null)
-            {
-                foreach (int pid in processIds)
+                if (perProcess[i] is { } found)
                 {
-                    cancellationToken.ThrowIfCancellationRequested();
-                    if (pid > 0)
-                    {
-                        ScanOne(pid);
-                    }
-                }
-            }
-            else
-            {
-                foreach (int pid in ListProcesses(procFd))
-                {
-                    cancellationToken.ThrowIfCancellationRequested();
-                    ScanOne(pid);
+                    hits.AddRange(found);
                 }
             }
         }
@@ -206,9 +207,16 @@ public sealed class OwnerIndex
         return pids;
     }
 
-    /// <summary>Reads /proc/PID/fd and records the fds that are wanted sockets.</summary>
-    private static unsafe ScanResult ScanProcess(int procFd, int pid, IReadOnlySet<ulong>? inodes, List<Hit> hits)
+    /// <summary>Threads for the pass: the cores, at most 4 (the work is syscalls on a shared kernel).</summary>
+    private static int Workers => Math.Clamp(Environment.ProcessorCount, 1, 4);
+
+    /// <summary>A process's fd directory with this many entries or more is itself read by several threads.</summary>
+    private const int SplitAt = 4096;
+
+    /// <summary>Reads /proc/PID/fd and records the fds that are wanted sockets (null when none).</summary>
+    private static unsafe ScanResult ScanProcess(int procFd, int pid, IReadOnlySet<ulong>? inodes, int workers, out List<Hit>? hits)
     {
+        hits = null;
         byte* path = stackalloc byte[32];
         int len = WriteNumber(path, pid);
         path[len++] = (byte)'/';
@@ -224,56 +232,94 @@ public sealed class OwnerIndex
 
         try
         {
-            byte* link = stackalloc byte[64];
-            byte[] buffer = DentsBuffer ??= new byte[32768];
-            fixed (byte* b = buffer)
+            var result = ListFds(fdDir, out var fds);
+            if (fds.Count >= SplitAt && workers > 1)
             {
-                while (true)
+                int chunk = (fds.Count + workers - 1) / workers;
+                var parts = new List<Hit>?[workers];
+                Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers },
+                    w => parts[w] = ResolveFds(fdDir, pid, fds, w * chunk, Math.Min(fds.Count, (w + 1) * chunk), inodes));
+                foreach (var part in parts)
                 {
-                    nint n = Libc.GetDents64(fdDir, b, buffer.Length);
-                    if (n < 0)
+                    if (part is not null)
                     {
-                        // ENOENT: the process exited while its fds were listed. What was read stays.
-                        int errno = Marshal.GetLastPInvokeError();
-                        return errno is Errno.EACCES or Errno.EPERM ? ScanResult.Denied : ScanResult.Read;
-                    }
-
-                    if (n == 0)
-                    {
-                        return ScanResult.Read;
-                    }
-
-                    for (nint off = 0; off < n;)
-                    {
-                        byte* entry = b + off;
-                        ushort reclen = *(ushort*)(entry + 16);
-                        off += reclen;
-                        byte* name = entry + 19;
-                        int fd = ParseNumber(name);
-                        if (fd < 0)
-                        {
-                            continue;
-                        }
-
-                        nint got = Libc.ReadLinkAt(fdDir, name, link, 64);
-                        if (got < 10)
-                        {
-                            continue; // closed meanwhile, or not a socket
-                        }
-
-                        ulong inode = ParseSocketLink(link, (int)got);
-                        if (inode != 0 && (inodes is null || inodes.Contains(inode)))
-                        {
-                            hits.Add(new Hit(inode, pid, fd));
-                        }
+                        (hits ??= new List<Hit>(part.Count)).AddRange(part);
                     }
                 }
             }
+            else
+            {
+                hits = ResolveFds(fdDir, pid, fds, 0, fds.Count, inodes);
+            }
+
+            return result;
         }
         finally
         {
             Libc.Close(fdDir);
         }
+    }
+
+    /// <summary>The fd numbers in an open /proc/PID/fd, in the kernel's (ascending) order.</summary>
+    private static unsafe ScanResult ListFds(int fdDir, out List<int> fds)
+    {
+        fds = new List<int>(64);
+        byte[] buffer = DentsBuffer ??= new byte[32768];
+        fixed (byte* b = buffer)
+        {
+            while (true)
+            {
+                nint n = Libc.GetDents64(fdDir, b, buffer.Length);
+                if (n < 0)
+                {
+                    // ENOENT: the process exited while its fds were listed. What was read stays.
+                    int errno = Marshal.GetLastPInvokeError();
+                    return errno is Errno.EACCES or Errno.EPERM ? ScanResult.Denied : ScanResult.Read;
+                }
+
+                if (n == 0)
+                {
+                    return ScanResult.Read;
+                }
+
+                for (nint off = 0; off < n;)
+                {
+                    byte* entry = b + off;
+                    off += *(ushort*)(entry + 16);
+                    int fd = ParseNumber(entry + 19);
+                    if (fd >= 0)
+                    {
+                        fds.Add(fd);
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>readlinkat for fds[from..to): the wanted sockets among them, or null.</summary>
+    private static unsafe List<Hit>? ResolveFds(int fdDir, int pid, List<int> fds, int from, int to, IReadOnlySet<ulong>? inodes)
+    {
+        List<Hit>? hits = null;
+        byte* name = stackalloc byte[16];
+        byte* link = stackalloc byte[64];
+        for (int i = from; i < to; i++)
+        {
+            int fd = fds[i];
+            name[WriteNumber(name, fd)] = 0;
+            nint got = Libc.ReadLinkAt(fdDir, name, link, 64);
+            if (got < 10)
+            {
+                continue; // closed meanwhile, or not a socket
+            }
+
+            ulong inode = ParseSocketLink(link, (int)got);
+            if (inode != 0 && (inodes is null || inodes.Contains(inode)))
+            {
+                (hits ??= []).Add(new Hit(inode, pid, fd));
+            }
+        }
+
+        return hits;
     }
 
     [ThreadStatic]
