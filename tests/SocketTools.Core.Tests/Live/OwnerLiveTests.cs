@@ -49,6 +49,26 @@ public sealed class OwnerLiveTests
     }
 
     [Fact]
+    public void ListeningQueryEqualsSsLntup()
+    {
+        using var ns = new LiveNamespace();
+        OwnerScenario.Start(ns);
+        var ours = SocketReader.Read(ListeningQuery.Build(null, null, null, ns.Name)).ToList();
+        var theirs = SsLine.Parse(ns.Ss("-lntup"));
+        // 5 TCP listeners and the unconnected UDP sockets on 5353 and [::1]:5360; not the connected ones.
+        Assert.Equal(7, theirs.Count);
+        Assert.Equal(
+            theirs.Select(l => $"{l.Netid} {l.State} {l.RecvQ} {l.SendQ} {l.Local} {l.Peer} {Regex.Match(l.Rest, @"users:\(.*\)").Value}").Order(StringComparer.Ordinal),
+            ours.Select(s => $"{SsText.Netid(s.Protocol, s.Type)} {SsText.State(s.State)} {s.RecvQ} {s.SendQ} {SsText.Local(s)} {SsText.Peer(s)} {SsText.Users(s.Owners)}").Order(StringComparer.Ordinal));
+
+        var only = SocketReader.Read(ListeningQuery.Build([7010, 5353], [SocketProtocol.Tcp], null, ns.Name)).ToList();
+        Assert.Equal(7010, Assert.Single(only).LocalPort);
+        var e = Assert.Throws<SocketToolsException>(() => ListeningQuery.Build(null, [SocketProtocol.Unix], null, null));
+        Assert.Equal("ListeningProtocolNotSupported", e.ErrorId);
+        Assert.Equal(ErrorKind.InvalidArgument, e.Kind);
+    }
+
+    [Fact]
     public void SocketProcessRowsEqualLsof()
     {
         using var ns = new LiveNamespace();
