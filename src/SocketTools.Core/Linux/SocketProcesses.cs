@@ -21,6 +21,7 @@ public static class SocketProcesses
     /// <summary>
     /// Rows for the sockets of <paramref name="query"/> held by <paramref name="processIds"/> (when given;
     /// only those processes are read) and by processes whose name matches <paramref name="names"/> (when given).
+    /// With process ids, each socket's Owners lists only those processes (the others were not read).
     /// </summary>
     public static IEnumerable<SocketProcess> Find(SocketQuery query, IReadOnlyCollection<int>? processIds,
         IReadOnlyCollection<string>? names, QueryDiagnostics diagnostics, CancellationToken cancellationToken = default)
