@@ -142,6 +142,33 @@ time.sleep(3600)
     }
 
     [Fact]
+    public void UnixSocketOwnersEqualSs()
+    {
+        using var ns = new LiveNamespace();
+        const string script = """
+import os, socket, time
+l = socket.socket(socket.AF_UNIX); l.bind("\0stt-owner-test"); l.listen(3)
+c = socket.socket(socket.AF_UNIX); c.connect("\0stt-owner-test"); a, _ = l.accept()
+p, q = socket.socketpair()
+if os.fork() == 0:
+    time.sleep(3600)
+print("ready", flush=True)
+time.sleep(3600)
+""";
+        var p = ns.Start("python3", "-c", script);
+        Assert.Equal("ready", p.StandardOutput.ReadLine());
+        var ours = SocketReader.Read(new SocketQuery { Protocols = [SocketProtocol.Unix], NetworkNamespace = ns.Name, IncludeProcess = true }).ToList();
+        // ss -xap: Netid State Recv-Q Send-Q Local Inode Peer Inode users:(...)
+        var theirs = ns.Ss("-xapH").Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            .ToDictionary(f => ulong.Parse(f[5], System.Globalization.CultureInfo.InvariantCulture), f => f.Length > 8 ? f[8] : "");
+        Assert.Equal(5, theirs.Count);  // the listener, a connected pair, a socketpair
+        Assert.Equal(theirs.Count, ours.Count);
+        Assert.All(ours, s => Assert.Equal(theirs[s.Inode], SsText.Users(s.Owners)));
+        Assert.All(ours, s => Assert.Equal(2, s.Owners.Length));
+    }
+
+    [Fact]
     public void ProcessIdAndNameSelectTheSocketsSsShowsForThem()
     {
         using var ns = new LiveNamespace();
