@@ -16,7 +16,7 @@ Console.WriteLine($"euid {SocketTools.Linux.ProcessInfo.ReadUserId(Environment.P
 var diagnostics = new QueryDiagnostics();
 foreach (var s in SocketReader.Read(new SocketQuery { IncludeProcess = true }, diagnostics))
 {
-    string owners = s.Owners.Length == 0 ? "-" : string.Join(",", s.Owners.Select(o => o.ProcessId));
+    string owners = s.Owners.Count == 0 ? "-" : string.Join(",", s.Owners.Select(o => o.ProcessId));
     Console.WriteLine($"socket {s.Protocol} {s.LocalPort} {s.Inode} {owners}");
 }
 

@@ -16,6 +16,7 @@ public sealed class GetListeningPortCommand : SocketCmdlet
     [Parameter(Position = 0)]
     [ValidateRange(0, 65535)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(PortCompleter))]
     public int[]? Port { get; set; }
 
     /// <summary>Tcp, Udp or both (the default).</summary>

@@ -27,6 +27,7 @@ public sealed class GetSocketProcessCommand : SocketCmdlet
     [Parameter(Mandatory = true, ParameterSetName = PortSet)]
     [ValidateRange(0, 65535)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(PortCompleter))]
     public int[]? Port { get; set; }
 
     /// <summary>Process ids: the sockets these processes hold, like lsof -p PID.</summary>

@@ -35,14 +35,14 @@ public sealed class OwnerLiveTests
             string key = Key(SsText.Netid(s.Protocol, s.Type), SsText.Local(s), SsText.Peer(s));
             Assert.True(expected.ContainsKey(key), $"ss has no {key}");
             Assert.Equal(expected[key], SsText.Users(s.Owners));
-            Assert.Equal(expected[key], OwnerText.Users(s.Owners.Select(o => o.ProcessName).ToArray(),
+            Assert.Equal(expected[key], SsText.Users(s.Owners.Select(o => o.ProcessName).ToArray(),
                 s.Owners.Select(o => o.ProcessId).ToArray(), s.Owners.Select(o => o.Fd).ToArray()));
         }
 
         // The shared sockets have both processes; the child's own have one; OwningProcess is the lower pid.
-        Assert.Equal(8, ours.Count(s => s.Owners.Length == 2));
-        Assert.All(ours.Where(s => s.Owners.Length == 2), s => Assert.Equal(Math.Min(scenario.Parent, scenario.Child), s.OwningProcess));
-        var own = ours.Where(s => s.Owners.Length == 1).ToList();
+        Assert.Equal(8, ours.Count(s => s.Owners.Count == 2));
+        Assert.All(ours.Where(s => s.Owners.Count == 2), s => Assert.Equal(Math.Min(scenario.Parent, scenario.Child), s.OwningProcess));
+        var own = ours.Where(s => s.Owners.Count == 1).ToList();
         Assert.Equal(2, own.Count);
         Assert.All(own, s => Assert.Equal(scenario.Child, s.OwningProcess));
         Assert.All(ours.SelectMany(s => s.Owners), o => Assert.Equal("python3", o.ProcessName));
@@ -165,7 +165,7 @@ time.sleep(3600)
         Assert.Equal(5, theirs.Count);  // the listener, a connected pair, a socketpair
         Assert.Equal(theirs.Count, ours.Count);
         Assert.All(ours, s => Assert.Equal(theirs[s.Inode], SsText.Users(s.Owners)));
-        Assert.All(ours, s => Assert.Equal(2, s.Owners.Length));
+        Assert.All(ours, s => Assert.Equal(2, s.Owners.Count));
     }
 
     [Fact]
@@ -235,7 +235,7 @@ while time.time() < end:
             Assert.Equal(all.Count, all.Distinct().Count());
             var rows = SocketReader.Read(new SocketQuery { NetworkNamespace = ns.Name, IncludeProcess = true }).ToList();
             Assert.Equal(rows.Count, rows.Select(r => r.Cookie).Distinct().Count());
-            Assert.All(rows, r => Assert.Equal(r.Owners.Length, r.Owners.Select(o => (o.ProcessId, o.Fd)).Distinct().Count()));
+            Assert.All(rows, r => Assert.Equal(r.Owners.Count, r.Owners.Select(o => (o.ProcessId, o.Fd)).Distinct().Count()));
             passes++;
         }
 

@@ -62,12 +62,12 @@ public sealed class OwnerTextTests
     }
 
     [Fact]
-    public void UsersFromArraysSkipsMissingOwners()
+    public void NetstatProgramIsADashWithoutOwners()
     {
-        // What a view passes for a socket without owners: @($null) becomes one 0 pid.
-        Assert.Equal(string.Empty, OwnerText.Users([null], [0], [0]));
-        Assert.Equal(string.Empty, OwnerText.Users(null, null, null));
+        // What the netstat view passes for a socket without owners: @($null) becomes one 0 pid.
         Assert.Equal("-", NetstatText.Program([0], [null]));
+        Assert.Equal("-", NetstatText.Program(null, null));
+        Assert.Equal("7/b", NetstatText.Program([9, 7], ["a", "b"]));
     }
 
     [Theory]
