@@ -22,8 +22,10 @@ public enum ErrorKind
     InvalidData,
     /// <summary>A read from the kernel failed.</summary>
     ReadError,
-    /// <summary>The operation was cancelled or timed out.</summary>
+    /// <summary>The operation was cancelled.</summary>
     OperationStopped,
+    /// <summary>The kernel did not answer in time.</summary>
+    OperationTimeout,
 }
 
 /// <summary>The base of every exception the core throws: carries a stable id, a kind and errno.</summary>
@@ -55,7 +57,8 @@ public class SocketToolsException : Exception
     {
         Native.Errno.EPERM or Native.Errno.EACCES => ErrorKind.PermissionDenied,
         Native.Errno.ENOENT or Native.Errno.ESRCH => ErrorKind.ObjectNotFound,
-        Native.Errno.EPROTONOSUPPORT or Native.Errno.EAFNOSUPPORT or Native.Errno.EOPNOTSUPP => ErrorKind.ResourceUnavailable,
+        Native.Errno.EPROTONOSUPPORT or Native.Errno.EAFNOSUPPORT or Native.Errno.EOPNOTSUPP or Native.Errno.ENOSYS
+            => ErrorKind.ResourceUnavailable,
         Native.Errno.EINVAL => ErrorKind.InvalidArgument,
         _ => ErrorKind.ReadError,
     };
@@ -66,11 +69,30 @@ public sealed class NetlinkException : SocketToolsException
 {
     /// <summary>Creates a netlink failure from an errno.</summary>
     public NetlinkException(string operation, int errno)
-        : base("Netlink" + operation + "Failed", KindOf(errno),
+        : base("Netlink" + operation + "Failed", KindOf(operation, errno),
               $"netlink {operation} failed: {Native.Errno.Describe(errno)}", errno)
     {
         Operation = operation;
     }
+
+    /// <summary>Creates a netlink failure with its own id and kind.</summary>
+    internal NetlinkException(string operation, string errorId, ErrorKind kind, string message, int errno = 0)
+        : base(errorId, kind, message, errno)
+    {
+        Operation = operation;
+    }
+
+    /// <summary>
+    /// Whether netlink sock_diag cannot be used here at all (a seccomp filter, an LSM, an old kernel
+    /// without the module): the caller may fall back to /proc/net.
+    /// </summary>
+    public bool MeansUnavailable =>
+        Operation is "Socket" or "Bind" or "Send" or "Dump" && Kind is ErrorKind.PermissionDenied or ErrorKind.ResourceUnavailable;
+
+    // sock_diag answers ENOENT when no handler exists for a family or protocol (module not built):
+    // that is "not available here", not "object not found".
+    private static ErrorKind KindOf(string operation, int errno) =>
+        operation == "Dump" && errno == Native.Errno.ENOENT ? ErrorKind.ResourceUnavailable : KindOf(errno);
 
     /// <summary>Creates a netlink failure about malformed data.</summary>
     public NetlinkException(string message)

@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Runtime.InteropServices;
 using SocketTools.Native;
 
 namespace SocketTools.Linux;
@@ -11,13 +10,40 @@ internal delegate SocketInfo? NetlinkDecoder(ReadOnlySpan<byte> payload);
 /// A NETLINK_SOCK_DIAG socket with one reusable, pinned receive buffer. Dumps are streamed:
 /// each reply message is decoded straight out of the buffer.
 /// </summary>
-internal sealed unsafe class NetlinkSocket : IDisposable
+/// <remarks>
+/// Faults and how a dump answers them (tests/SocketTools.Core.Tests/Reliability/NetlinkFaultTests.cs):
+/// <list type="bullet">
+/// <item>EINTR on send or receive: retried.</item>
+/// <item>NLM_F_DUMP_INTR on a message, ENOBUFS from recv, or NLMSG_OVERRUN: the attempt is read to
+/// its NLMSG_DONE, then the dump is sent again (at most <see cref="MaxDumpRestarts"/> times); sockets
+/// already yielded are not yielded again. When the last attempt is still incomplete, the dump ends
+/// with what it has and one warning.</item>
+/// <item>No duplicate cookie within one dump: under churn the kernel's bucket walk (a position count
+/// per hash chain) can emit a socket twice; every non-zero cookie is yielded once.</item>
+/// <item>NLMSG_ERROR or an NLMSG_DONE with a negative errno: a <see cref="NetlinkException"/> whose
+/// kind follows the errno (EPERM/EACCES: PermissionDenied; EPROTONOSUPPORT, ENOENT, ENOSYS:
+/// ResourceUnavailable; see <see cref="NetlinkException.MeansUnavailable"/>).</item>
+/// <item>A malformed frame (nlmsg_len below 16 or past the datagram, a datagram shorter than a
+/// header or cut by MSG_TRUNC): NetlinkMalformedReply (InvalidData). A malformed record inside a
+/// sound frame (the decoder throws an InvalidData <see cref="SocketToolsException"/>): skipped,
+/// counted in <see cref="QueryDiagnostics.SkippedRecords"/>, one warning.</item>
+/// <item>No dump can run forever: each receive times out after <see cref="ReceiveTimeout"/> (the
+/// cancellation token is checked then), <see cref="MaxIdleReceives"/> timeouts in a row end the
+/// dump with NetlinkReceiveTimedOut, replies for other sequence numbers and a dump longer than
+/// <see cref="MaxMessagesPerDump"/> messages are typed errors.</item>
+/// </list>
+/// </remarks>
+internal sealed class NetlinkSocket : IDisposable
 {
     internal const int NETLINK_SOCK_DIAG = 4;
+    internal const ushort NLMSG_NOOP = 1;
     internal const ushort NLMSG_ERROR = 2;
     internal const ushort NLMSG_DONE = 3;
+    internal const ushort NLMSG_OVERRUN = 4;
+    internal const ushort NLMSG_MIN_TYPE = 0x10;
     internal const ushort SOCK_DIAG_BY_FAMILY = 20;
     internal const ushort NLM_F_REQUEST = 0x1;
+    internal const ushort NLM_F_MULTI = 0x2;
     internal const ushort NLM_F_DUMP_INTR = 0x10;
     internal const ushort NLM_F_DUMP = 0x300;
     internal const int HeaderLength = 16;
@@ -25,44 +51,78 @@ internal sealed unsafe class NetlinkSocket : IDisposable
     /// <summary>The kernel sends at most 32 KiB per dump read; twice that leaves room.</summary>
     internal const int BufferSize = 64 * 1024;
 
-    /// <summary>How often an interrupted (NLM_F_DUMP_INTR) dump is restarted before giving up.</summary>
+    /// <summary>How often an interrupted (NLM_F_DUMP_INTR, ENOBUFS) dump is restarted before giving up.</summary>
     internal const int MaxDumpRestarts = 3;
 
+    /// <summary>How long one recv(2) waits (SO_RCVTIMEO); cancellation is checked at least this often.</summary>
+    internal static readonly TimeSpan ReceiveTimeout = TimeSpan.FromSeconds(1);
+
+    /// <summary>Receive timeouts in a row after which the kernel is deemed not to answer.</summary>
+    internal const int MaxIdleReceives = 5;
+
+    /// <summary>EINTRs in a row after which a send or receive gives up.</summary>
+    internal const int MaxInterrupts = 1000;
+
+    /// <summary>Datagrams in a row without a message of the current request after which a dump gives up.</summary>
+    internal const int MaxForeignDatagrams = 1024;
+
     private readonly byte[] _buffer = GC.AllocateUninitializedArray<byte>(BufferSize, pinned: true);
-    private int _fd;
+    private INetlinkTransport? _transport;
     private uint _seq;
 
-    private NetlinkSocket(int fd) => _fd = fd;
+    /// <summary>A socket over <paramref name="transport"/> (tests pass a scripted one).</summary>
+    internal NetlinkSocket(INetlinkTransport transport) => _transport = transport;
 
     /// <summary>Opens a sock_diag socket, in <paramref name="netns"/> when given.</summary>
-    public static NetlinkSocket Open(string? netns) => NetworkNamespace.Run(netns, () =>
-    {
-        int fd = Libc.Socket(Libc.AF_NETLINK, Libc.SOCK_RAW | Libc.SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
-        if (fd < 0)
-        {
-            throw new NetlinkException("Socket", Marshal.GetLastPInvokeError());
-        }
+    public static NetlinkSocket Open(string? netns) => NetworkNamespace.Run(netns,
+        () => new NetlinkSocket(LibcNetlinkTransport.Open(NETLINK_SOCK_DIAG, ReceiveTimeout)));
 
-        return new NetlinkSocket(fd);
-    });
+    /// <summary>Where skipped records are counted and warnings go (optional).</summary>
+    internal QueryDiagnostics? Diagnostics { get; set; }
+
+    /// <summary>The messages one <see cref="Dump"/> call reads at most, over all its attempts (a bound, not a budget).</summary>
+    internal long MaxMessagesPerDump { get; set; } = 1L << 27;
+
+    /// <summary>Records skipped by this socket's dumps because they could not be decoded.</summary>
+    internal int SkippedRecords { get; private set; }
+
+    /// <summary>How often this socket's dumps were restarted.</summary>
+    internal int Restarts { get; private set; }
 
     /// <summary>
     /// Sends a dump request (its header's length, type and flags already set) and yields every
-    /// decoded reply. An interrupted dump is restarted; sockets already yielded (by cookie) are not
-    /// yielded again.
+    /// decoded reply, each non-zero cookie once. An interrupted dump is restarted; sockets already
+    /// yielded (by cookie) are not yielded again.
     /// </summary>
     public IEnumerable<SocketInfo> Dump(byte[] request, int length, NetlinkDecoder decode, CancellationToken cancellationToken)
     {
-        HashSet<ulong>? yielded = null;
+        var yielded = new HashSet<ulong>();
+        long messages = 0;
         for (int attempt = 0; ; attempt++)
         {
             uint seq = Send(request, length);
-            bool interrupted = false;
+            bool incomplete = false;
             bool done = false;
+            int foreign = 0;
+            int overruns = 0;
             while (!done)
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                int received = Receive();
+                int received = Receive(cancellationToken);
+                if (received == -Errno.ENOBUFS)
+                {
+                    // The receive queue overran: read this attempt to its end, then go again.
+                    incomplete = true;
+                    if (++overruns > MaxInterrupts)
+                    {
+                        throw new NetlinkException("Receive", Errno.ENOBUFS);
+                    }
+
+                    continue;
+                }
+
+                overruns = 0;
+
+                bool ours = false;
                 int offset = 0;
                 while (offset + HeaderLength <= received)
                 {
@@ -74,9 +134,16 @@ internal sealed unsafe class NetlinkSocket : IDisposable
                         continue;
                     }
 
+                    ours = true;
+                    if (++messages > MaxMessagesPerDump)
+                    {
+                        throw new NetlinkException("Dump", "NetlinkDumpDidNotEnd", ErrorKind.InvalidData,
+                            $"the netlink dump did not end after {MaxMessagesPerDump} messages.");
+                    }
+
                     if ((header.Flags & NLM_F_DUMP_INTR) != 0)
                     {
-                        interrupted = true;
+                        incomplete = true;
                     }
 
                     if (header.Type == NLMSG_DONE)
@@ -88,41 +155,67 @@ internal sealed unsafe class NetlinkSocket : IDisposable
 
                     if (header.Type == NLMSG_ERROR)
                     {
-                        int error = header.Length >= HeaderLength + 4
-                            ? BinaryPrimitives.ReadInt32LittleEndian(_buffer.AsSpan(offset + HeaderLength))
-                            : 0;
-                        if (error != 0)
+                        int errno = ErrorOf(_buffer, offset, header.Length);
+                        if (errno != 0)
                         {
-                            throw new NetlinkException("Dump", -error);
+                            throw new NetlinkException("Dump", errno);
                         }
 
                         offset = next;
                         continue;
                     }
 
-                    SocketInfo? item = decode(_buffer.AsSpan(offset + HeaderLength, header.Length - HeaderLength));
-                    offset = next;
-                    if (item is null)
+                    if (header.Type < NLMSG_MIN_TYPE)
                     {
+                        // NLMSG_NOOP, NLMSG_OVERRUN (data was lost) and reserved control types carry no socket.
+                        incomplete |= header.Type == NLMSG_OVERRUN;
+                        offset = next;
                         continue;
                     }
 
-                    if (yielded is not null && !yielded.Add(item.Cookie))
+                    SocketInfo? item;
+                    try
+                    {
+                        item = decode(_buffer.AsSpan(offset + HeaderLength, header.Length - HeaderLength));
+                    }
+                    catch (SocketToolsException e) when (e.Kind == ErrorKind.InvalidData)
+                    {
+                        item = null;
+                        Skip(e);
+                    }
+
+                    offset = next;
+                    if (item is null || (item.Cookie != 0 && !yielded.Add(item.Cookie)))
                     {
                         continue;
                     }
 
                     yield return item;
                 }
+
+                foreign = ours ? 0 : foreign + 1;
+                if (foreign > MaxForeignDatagrams)
+                {
+                    throw new NetlinkException("Dump", "NetlinkDumpNoReply", ErrorKind.InvalidData,
+                        $"{foreign} netlink replies in a row answered other requests than dump {seq}.");
+                }
             }
 
-            if (!interrupted || attempt >= MaxDumpRestarts)
+            if (!incomplete)
             {
                 yield break;
             }
 
-            // The kernel's tables changed under the dump: go again, skipping what was already given.
-            yielded ??= [];
+            if (attempt >= MaxDumpRestarts)
+            {
+                Diagnostics?.Warn($"The kernel's socket table kept changing during the netlink dump ({attempt + 1} attempts); " +
+                    "the list may miss sockets that were opened or closed meanwhile.");
+                yield break;
+            }
+
+            // The kernel's tables changed under the dump, or replies were dropped: go again,
+            // skipping what was already given.
+            Restarts++;
         }
     }
 
@@ -183,6 +276,23 @@ internal sealed unsafe class NetlinkSocket : IDisposable
             BinaryPrimitives.ReadUInt16LittleEndian(span[6..]), BinaryPrimitives.ReadUInt32LittleEndian(span[8..]));
     }
 
+    /// <summary>The errno an NLMSG_ERROR message carries: 0 for an acknowledgement.</summary>
+    private static int ErrorOf(byte[] buffer, int offset, int length)
+    {
+        if (length < HeaderLength + 4)
+        {
+            throw new NetlinkException($"NLMSG_ERROR at offset {offset} is {length} bytes; at least {HeaderLength + 4} expected.");
+        }
+
+        int error = BinaryPrimitives.ReadInt32LittleEndian(buffer.AsSpan(offset + HeaderLength));
+        if (error > 0 || error == int.MinValue)
+        {
+            throw new NetlinkException($"NLMSG_ERROR at offset {offset} carries {error}; a negative errno or 0 expected.");
+        }
+
+        return -error;
+    }
+
     private static void CheckDone(byte[] buffer, int offset, int length)
     {
         // Since Linux 4.x NLMSG_DONE carries an int: a negative errno when the dump failed.
@@ -191,6 +301,11 @@ internal sealed unsafe class NetlinkSocket : IDisposable
             int error = BinaryPrimitives.ReadInt32LittleEndian(buffer.AsSpan(offset + HeaderLength));
             if (error < 0)
             {
+                if (error == int.MinValue)
+                {
+                    throw new NetlinkException($"NLMSG_DONE at offset {offset} carries {error}; a negative errno or 0 expected.");
+                }
+
                 throw new NetlinkException("Dump", -error);
             }
         }
@@ -198,65 +313,104 @@ internal sealed unsafe class NetlinkSocket : IDisposable
 
     internal static int Align4(int length) => (length + 3) & ~3;
 
+    private void Skip(SocketToolsException e)
+    {
+        SkippedRecords++;
+        if (Diagnostics is { } diagnostics)
+        {
+            if (diagnostics.SkippedRecords++ == 0)
+            {
+                diagnostics.Warn($"A socket record from the kernel could not be decoded and was skipped ({e.Message}); " +
+                    "QueryDiagnostics.SkippedRecords counts such records.");
+            }
+        }
+    }
+
     private uint Send(byte[] request, int length)
     {
         uint seq = ++_seq;
         var span = request.AsSpan(0, length);
         BinaryPrimitives.WriteUInt32LittleEndian(span, (uint)length);
         BinaryPrimitives.WriteUInt32LittleEndian(span[8..], seq);
-        fixed (byte* p = span)
+        for (int interrupts = 0; ; interrupts++)
         {
-            while (true)
+            int errno = Transport.Send(span);
+            if (errno == 0)
             {
-                nint sent = Libc.Send(Fd, p, length, 0);
-                if (sent >= 0)
-                {
-                    return seq;
-                }
+                return seq;
+            }
 
-                int errno = Marshal.GetLastPInvokeError();
-                if (errno != Errno.EINTR)
-                {
-                    throw new NetlinkException("Send", errno);
-                }
+            if (errno != Errno.EINTR || interrupts >= MaxInterrupts)
+            {
+                throw new NetlinkException("Send", errno);
             }
         }
     }
 
+    /// <summary>Receives one datagram; ENOBUFS is an error here (a dump handles it by restarting).</summary>
     private int Receive()
     {
-        fixed (byte* p = _buffer)
-        {
-            while (true)
-            {
-                nint received = Libc.Recv(Fd, p, _buffer.Length, 0);
-                if (received >= 0)
-                {
-                    if (received == 0)
-                    {
-                        throw new NetlinkException("the kernel closed the netlink socket in the middle of a dump.");
-                    }
-
-                    return (int)received;
-                }
-
-                int errno = Marshal.GetLastPInvokeError();
-                if (errno != Errno.EINTR)
-                {
-                    throw new NetlinkException("Receive", errno);
-                }
-            }
-        }
+        int received = Receive(CancellationToken.None);
+        return received >= 0 ? received : throw new NetlinkException("Receive", -received);
     }
 
-    private int Fd => _fd >= 0 ? _fd : throw new ObjectDisposedException(nameof(NetlinkSocket));
-
-    public void Dispose()
+    /// <summary>
+    /// Receives one datagram of at least a header's length and returns its length, or -ENOBUFS when
+    /// the receive queue overran. Retries EINTR; gives up after <see cref="MaxIdleReceives"/> timeouts.
+    /// </summary>
+    private int Receive(CancellationToken cancellationToken)
     {
-        int fd = Interlocked.Exchange(ref _fd, -1);
-        if (fd >= 0)
+        int interrupts = 0;
+        int idle = 0;
+        while (true)
         {
-            Libc.Close(fd);
+            cancellationToken.ThrowIfCancellationRequested();
+            int received = Transport.Receive(_buffer);
+            if (received > _buffer.Length)
+            {
+                throw new NetlinkException("Receive", "NetlinkReplyTruncated", ErrorKind.InvalidData,
+                    $"a netlink reply of {received} bytes did not fit the {_buffer.Length}-byte buffer.");
+            }
+
+            if (received >= HeaderLength)
+            {
+                return received;
+            }
+
+            if (received >= 0)
+            {
+                throw received == 0
+                    ? new NetlinkException("the kernel closed the netlink socket in the middle of a dump.")
+                    : new NetlinkException($"a netlink reply of {received} bytes is shorter than a message header.");
+            }
+
+            int errno = -received;
+            if (errno == Errno.ENOBUFS)
+            {
+                return received;
+            }
+
+            if (errno == Errno.EINTR && ++interrupts < MaxInterrupts)
+            {
+                continue;
+            }
+
+            if (errno == Errno.EAGAIN)
+            {
+                if (++idle < MaxIdleReceives)
+                {
+                    continue;
+                }
+
+                throw new NetlinkException("Receive", "NetlinkReceiveTimedOut", ErrorKind.OperationTimeout,
+                    $"the kernel did not answer the netlink request within {(ReceiveTimeout * idle).TotalSeconds:0} s.", errno);
+            }
+
+            throw new NetlinkException("Receive", errno);
         }
     }
+
+    private INetlinkTransport Transport => _transport ?? throw new ObjectDisposedException(nameof(NetlinkSocket));
+
+    public void Dispose() => Interlocked.Exchange(ref _transport, null)?.Dispose();
 }

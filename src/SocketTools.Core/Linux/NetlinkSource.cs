@@ -49,6 +49,7 @@ public sealed class NetlinkSource : ISocketSource
         var opened = NetworkNamespace.Run(query.NetworkNamespace, OpenSockets);
         using var socket = opened.Socket;
         using var names = opened.Names;
+        socket.Diagnostics = diagnostics;
         diagnostics.SourceUsed = "netlink";
 
         // Ports, addresses, the device and -Filter go to the kernel as bytecode, compiled once.

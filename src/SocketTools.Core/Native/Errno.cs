@@ -23,6 +23,10 @@ public static class Errno
     public const int EACCES = 13;
     /// <summary>Invalid argument.</summary>
     public const int EINVAL = 22;
+    /// <summary>Device or resource busy (a dump is already running on the socket).</summary>
+    public const int EBUSY = 16;
+    /// <summary>Function not implemented (what some seccomp profiles answer).</summary>
+    public const int ENOSYS = 38;
     /// <summary>No buffer space available (netlink receive queue overrun).</summary>
     public const int ENOBUFS = 105;
     /// <summary>Protocol not supported.</summary>
@@ -39,7 +43,7 @@ public static class Errno
         {
             EPERM => "EPERM", ENOENT => "ENOENT", ESRCH => "ESRCH", EINTR => "EINTR", EBADF => "EBADF",
             EAGAIN => "EAGAIN", ENOMEM => "ENOMEM", EACCES => "EACCES", EINVAL => "EINVAL",
-            ENOBUFS => "ENOBUFS", EPROTONOSUPPORT => "EPROTONOSUPPORT", EOPNOTSUPP => "EOPNOTSUPP",
+            ENOBUFS => "ENOBUFS", EBUSY => "EBUSY", ENOSYS => "ENOSYS", EPROTONOSUPPORT => "EPROTONOSUPPORT", EOPNOTSUPP => "EOPNOTSUPP",
             EAFNOSUPPORT => "EAFNOSUPPORT", _ => "errno " + errno,
         };
         return $"{name} ({Marshal.GetPInvokeErrorMessage(errno)})";

@@ -22,4 +22,8 @@ internal static unsafe partial class Libc
     internal const int O_CLOEXEC = 0x80000;
 
     internal const int _SC_CLK_TCK = 2;
+
+    internal const int SOL_SOCKET = 1;
+    internal const int SO_RCVTIMEO = 20;
+    internal const int MSG_TRUNC = 0x20;
 }
