@@ -1,0 +1,87 @@
+using Xunit.Abstractions;
+using System.Text;
+using SocketTools.Linux;
+
+namespace SocketTools.Tests.Reliability;
+
+/// <summary>
+/// The parsers under fuzz. Add a parser with one line: a name, its well-formed seeds (captured or
+/// synthesized bytes; text parsers pass UTF-8), and the call that parses one input, e.g.
+/// <c>new("unix_diag_msg", () =&gt; UnixRecords.All, b =&gt; UnixDiag.Parse(b, null)),</c> or
+/// <c>new("/proc/net/tcp line", () =&gt; ProcSeeds.TcpLines, b =&gt; ProcNet.ParseTcpLine(Encoding.UTF8.GetString(b))),</c>.
+/// </summary>
+public static class FuzzTargets
+{
+    public static readonly FuzzTarget[] All =
+    [
+        new("inet_diag_msg (captured)", () => InetRecords.All, b => InetDiag.Parse(b, SocketProtocol.Tcp, null)),
+        new("inet_diag_msg as UDP", () => InetRecords.All, b => InetDiag.Parse(b, SocketProtocol.Udp, null)),
+        new("inet_diag_msg with every attribute", InetRecords.WithEveryAttribute, b => InetDiag.Parse(b, SocketProtocol.Tcp, null)),
+        new("netlink dump conversation", DumpFuzz.Seeds, DumpFuzz.Run),
+        // families: unix_diag, packet_diag, netlink_diag decoders; procfs: /proc/net/{tcp,tcp6,udp,udp6,unix,…} lines.
+    ];
+
+    public static TheoryData<string> Names()
+    {
+        var data = new TheoryData<string>();
+        foreach (var t in All)
+        {
+            data.Add(t.Name);
+        }
+
+        return data;
+    }
+
+    public static FuzzTarget Get(string name) => All.Single(t => t.Name == name);
+
+    /// <summary>Text seeds as UTF-8, for the /proc parsers.</summary>
+    public static IReadOnlyList<byte[]> Utf8(params string[] lines) => lines.Select(Encoding.UTF8.GetBytes).ToList();
+}
+
+/// <summary>
+/// Seeded random, truncated and corrupted inputs through every parser in <see cref="FuzzTargets"/>:
+/// each case ends in a value, a skipped record or a SocketToolsException, within a per-case timeout.
+/// STT_FUZZ_CASES=1000000 for a long run; STT_FUZZ_SEED to vary or reproduce.
+/// </summary>
+[Trait("Category", "Fuzz")]
+public sealed class ParserFuzzTests(ITestOutputHelper output)
+{
+    [Theory]
+    [MemberData(nameof(FuzzTargets.Names), MemberType = typeof(FuzzTargets))]
+    public void MalformedInputIsParsedSkippedOrATypedError(string target)
+    {
+        var report = Fuzzer.Run(FuzzTargets.Get(target));
+        output.WriteLine($"{target}: {Fuzzer.Cases} cases, seed {Fuzzer.Seed}: {report}");
+
+        // A fuzzer whose every case is rejected (or accepted) tests nothing.
+        Assert.True(report.Parsed > 0, $"no case parsed: {report}");
+        Assert.True(report.Typed > 0, $"no case was rejected: {report}");
+    }
+
+    [Fact]
+    public void MutationIsReproducibleFromTheSeed()
+    {
+        var seeds = InetRecords.All;
+        var a = Fuzzer.Mutate(new Random(42), seeds);
+        var b = Fuzzer.Mutate(new Random(42), seeds);
+        Assert.Equal(a, b);
+    }
+
+    [Fact]
+    public void HarnessReportsAnUntypedException()
+    {
+        var buggy = new FuzzTarget("buggy", () => InetRecords.All, b => b[b.Length - 1 - b[0] % 8 - 72]);
+        Assert.ThrowsAny<Xunit.Sdk.XunitException>(() => Fuzzer.Run(buggy, cases: 200));
+    }
+
+    [Fact]
+    public void HarnessReportsAHang()
+    {
+        using var release = new ManualResetEventSlim();
+        var hanging = new FuzzTarget("hang", () => InetRecords.All, b => b.Length == 0 || b[0] != 0xee ? 1 : release.Wait(Timeout.Infinite) ? 1 : 0);
+        var e = Assert.ThrowsAny<Xunit.Sdk.XunitException>(() =>
+            Fuzzer.Run(hanging with { Seeds = () => [[1, 2, 3], [0xee, 0xee, 0xee, 0xee]] }, cases: 500, caseTimeout: TimeSpan.FromSeconds(1)));
+        release.Set();
+        Assert.Contains("ran past", e.Message);
+    }
+}
