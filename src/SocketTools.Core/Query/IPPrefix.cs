@@ -9,6 +9,7 @@ public readonly record struct IPPrefix(IPAddress Address, int Length)
     /// <summary>Parses "10.0.0.0/8", "::1", "fe80::/10".</summary>
     public static IPPrefix Parse(string text)
     {
+        text ??= "";
         string t = text.Trim();
         int slash = t.IndexOf('/');
         string addressText = slash >= 0 ? t[..slash] : t;
@@ -17,14 +18,20 @@ public readonly record struct IPPrefix(IPAddress Address, int Length)
             addressText = addressText[1..^1];
         }
 
-        if (!IPAddress.TryParse(addressText, out var address) || addressText.Contains('%'))
+        if (addressText.Contains('%'))
+        {
+            throw Invalid(text, "a scoped address (%device) cannot be a prefix; use -Interface for the device");
+        }
+
+        if (!IPAddress.TryParse(addressText, out var address))
         {
             throw Invalid(text, $"'{addressText}' is not an IPv4 or IPv6 address");
         }
 
         int max = address.AddressFamily == AddressFamily.InterNetwork ? 32 : 128;
         int length = max;
-        if (slash >= 0 && (!int.TryParse(t[(slash + 1)..], out length) || length < 0 || length > max))
+        if (slash >= 0 && (!int.TryParse(t[(slash + 1)..], System.Globalization.NumberStyles.None,
+                System.Globalization.CultureInfo.InvariantCulture, out length) || length > max))
         {
             throw Invalid(text, $"the prefix length must be a number from 0 to {max}");
         }

@@ -17,6 +17,7 @@ public readonly record struct PortRange(int Low, int High)
     /// <summary>Parses "22", "8000-8100" or a service name ("ssh", from /etc/services).</summary>
     public static PortRange Parse(string text, Func<string, int?>? serviceLookup = null)
     {
+        text ??= "";
         string t = text.Trim();
         int dash = t.IndexOf('-', 1 < t.Length ? 1 : 0);
         if (dash > 0 && int.TryParse(t[..dash], NumberStyles.None, CultureInfo.InvariantCulture, out int low)
@@ -38,7 +39,13 @@ public readonly record struct PortRange(int Low, int High)
             return new PortRange(port, port);
         }
 
-        int? service = (serviceLookup ?? Services.Lookup)(t);
+        if (IsNumber(t) || (dash > 0 && IsNumber(t[..dash]) && IsNumber(t[(dash + 1)..])))
+        {
+            // Digits that do not fit an int are out of range too, not an unknown service.
+            throw Invalid(text, "a port is a number from 0 to 65535");
+        }
+
+        int? service = t.Length == 0 ? null : (serviceLookup ?? Services.Lookup)(t);
         if (service is int p)
         {
             return new PortRange(p, p);
@@ -46,6 +53,12 @@ public readonly record struct PortRange(int Low, int High)
 
         throw new SocketToolsException("UnknownPort", ErrorKind.InvalidArgument,
             $"'{text}' is not a port (0-65535), a range such as 8000-8100, or a service name in /etc/services.");
+    }
+
+    private static bool IsNumber(string t)
+    {
+        var digits = t.AsSpan().TrimStart("+-");
+        return digits.Length > 0 && t.Length - digits.Length <= 1 && !digits.ContainsAnyExceptInRange('0', '9');
     }
 
     private static void CheckPort(int port, string text)

@@ -65,6 +65,7 @@ public sealed class QueryParameters
     public SocketQuery ToQuery()
     {
         var query = SocketQuery.Default;
+        CheckValues();
         if (Protocol is { Length: > 0 })
         {
             query = query with
@@ -87,7 +88,7 @@ public sealed class QueryParameters
         // which come after -State's (their 'state' adds, their 'exclude' removes).
         bool sawStates = State is { Length: > 0 };
         var states = sawStates ? StateSet.Parse(State!) : Listening && !All ? StateSet.Listening : StateSet.All;
-        var filter = string.IsNullOrWhiteSpace(Filter) ? null : FilterExpression.Parse(Filter);
+        var filter = Filter is null ? null : FilterExpression.Parse(Filter);  // blank: EmptyFilter in CheckValues
         if (filter is { HasStateClauses: true })
         {
             states = filter.ApplyStates(states, sawStates);
@@ -106,8 +107,8 @@ public sealed class QueryParameters
             RemotePorts = Ports(RemotePort),
             LocalAddresses = Prefixes(LocalAddress),
             RemoteAddresses = Prefixes(RemoteAddress),
-            NetworkNamespace = string.IsNullOrWhiteSpace(NetworkNamespace) ? null : NetworkNamespace,
-            Interface = string.IsNullOrWhiteSpace(Interface) ? null : Interface,
+            NetworkNamespace = NetworkNamespace,
+            Interface = Interface,
             Filter = filter,
             IncludeInfo = Info,
             IncludeMemory = Memory,
@@ -141,6 +142,61 @@ public sealed class QueryParameters
         }
 
         return protocols.ToArray();
+    }
+
+    /// <summary>
+    /// Rejects values that no parser below would name well: a given but blank filter, interface,
+    /// namespace or process name, a process id below 1, an undefined protocol or family.
+    /// </summary>
+    private void CheckValues()
+    {
+        static SocketToolsException Invalid(string id, string message) => new(id, ErrorKind.InvalidArgument, message);
+        if (Filter is not null && string.IsNullOrWhiteSpace(Filter))
+        {
+            throw Invalid("EmptyFilter", "The filter expression is empty. Give an ss filter such as \"sport = :22\", or leave -Filter out.");
+        }
+
+        if (Interface is not null && string.IsNullOrWhiteSpace(Interface))
+        {
+            throw Invalid("EmptyInterface", "The interface name is empty. Give a device name such as eth0, or leave -Interface out.");
+        }
+
+        if (NetworkNamespace is not null && string.IsNullOrWhiteSpace(NetworkNamespace))
+        {
+            throw Invalid("EmptyNetworkNamespace", "The network namespace is empty. Give a name from 'ip netns list' or a path, or leave -NetworkNamespace out.");
+        }
+
+        foreach (string? name in ProcessName ?? [])
+        {
+            if (string.IsNullOrWhiteSpace(name))
+            {
+                throw Invalid("EmptyProcessName", "A process name is empty. Give a name such as sshd (wildcards allowed).");
+            }
+        }
+
+        foreach (int pid in ProcessId ?? [])
+        {
+            if (pid < 1)
+            {
+                throw Invalid("InvalidProcessId", $"Process id {pid} is not valid: a process id is 1 or more.");
+            }
+        }
+
+        foreach (var protocol in Protocol ?? [])
+        {
+            if (!Enum.IsDefined(protocol))
+            {
+                throw Invalid("UnknownProtocol", $"{(int)protocol} is not a protocol. Valid values: {string.Join(", ", Enum.GetNames<SocketProtocol>())}.");
+            }
+        }
+
+        foreach (var family in Family ?? [])
+        {
+            if (!Enum.IsDefined(family))
+            {
+                throw Invalid("UnknownFamily", $"{(int)family} is not an address family. Valid values: {string.Join(", ", Enum.GetNames<SocketFamily>())}.");
+            }
+        }
     }
 
     private static PortRange[] Ports(string[]? texts) =>

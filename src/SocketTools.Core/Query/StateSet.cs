@@ -127,7 +127,7 @@ public readonly record struct StateSet(uint Mask)
     /// <summary>Parses one name, spelling or group.</summary>
     public static bool TryParse(string text, out StateSet set)
     {
-        if (Names.TryGetValue(text.Trim(), out uint mask))
+        if (text is not null && Names.TryGetValue(text.Trim(), out uint mask))
         {
             set = new StateSet(mask);
             return true;
