@@ -76,6 +76,61 @@ Describe 'Get-SocketStat' {
         { Get-SocketStat -LocalPort 70000 } | Should -Throw -ErrorId 'PortOutOfRange,SocketTools.Commands.GetSocketStatCommand'
     }
 
+    It 'rejects <Name> with <ErrorId> (InvalidArgument) and writes nothing' -ForEach @(
+        @{ Name = 'an unknown state'; Params = @{ State = 'Bogus' }; ErrorId = 'UnknownSocketState' }
+        @{ Name = 'a blank state'; Params = @{ State = 'Listen', ' ' }; ErrorId = 'UnknownSocketState' }
+        @{ Name = 'port 65536'; Params = @{ LocalPort = '65536' }; ErrorId = 'PortOutOfRange' }
+        @{ Name = 'a negative port'; Params = @{ RemotePort = '-1' }; ErrorId = 'PortOutOfRange' }
+        @{ Name = 'a port too large for an integer'; Params = @{ LocalPort = '99999999999' }; ErrorId = 'PortOutOfRange' }
+        @{ Name = 'an inverted port range'; Params = @{ LocalPort = '8100-8000' }; ErrorId = 'PortOutOfRange' }
+        @{ Name = 'an unknown service name'; Params = @{ LocalPort = 'no-such-service-stt' }; ErrorId = 'UnknownPort' }
+        @{ Name = 'a prefix length of 33'; Params = @{ LocalAddress = '10.0.0.0/33' }; ErrorId = 'InvalidAddressPrefix' }
+        @{ Name = 'a negative prefix length'; Params = @{ RemoteAddress = '10.0.0.0/-1' }; ErrorId = 'InvalidAddressPrefix' }
+        @{ Name = 'an IPv6 prefix length of 129'; Params = @{ LocalAddress = '::/129' }; ErrorId = 'InvalidAddressPrefix' }
+        @{ Name = 'a garbage address'; Params = @{ RemoteAddress = 'garbage' }; ErrorId = 'InvalidAddressPrefix' }
+        @{ Name = 'a blank filter'; Params = @{ Filter = '   ' }; ErrorId = 'EmptyFilter' }
+        @{ Name = 'process id 0'; Params = @{ ProcessId = 0 }; ErrorId = 'InvalidProcessId' }
+        @{ Name = 'a negative process id'; Params = @{ ProcessId = -5 }; ErrorId = 'InvalidProcessId' }
+        @{ Name = 'a blank process name'; Params = @{ ProcessName = ' ' }; ErrorId = 'EmptyProcessName' }
+        @{ Name = 'a blank interface'; Params = @{ Interface = ' ' }; ErrorId = 'EmptyInterface' }
+    ) {
+        $output = $null
+        $caught = $null
+        try {
+            $output = @(Get-SocketStat @Params -NetworkNamespace $script:ns)
+        }
+        catch {
+            $caught = $_
+        }
+        $output | Should -BeNullOrEmpty
+        $caught | Should -Not -BeNullOrEmpty
+        $caught.CategoryInfo.Category | Should -Be ([System.Management.Automation.ErrorCategory]::InvalidArgument)
+        $caught.FullyQualifiedErrorId | Should -Be "$ErrorId,SocketTools.Commands.GetSocketStatCommand"
+        $caught.Exception | Should -BeOfType ([SocketTools.SocketToolsException])
+    }
+
+    It 'rejects an empty <Name> at parameter binding (InvalidData) and writes nothing' -ForEach @(
+        @{ Name = 'state'; Params = @{ State = '' } }
+        @{ Name = 'filter'; Params = @{ Filter = '' } }
+        @{ Name = 'port list'; Params = @{ LocalPort = @() } }
+        @{ Name = 'address'; Params = @{ LocalAddress = $null } }
+        @{ Name = 'namespace'; Params = @{ NetworkNamespace = '' } }
+    ) {
+        $output = $null
+        $caught = $null
+        try {
+            $output = @(Get-SocketStat @Params)
+        }
+        catch {
+            $caught = $_
+        }
+        $output | Should -BeNullOrEmpty
+        $caught | Should -Not -BeNullOrEmpty
+        $caught.Exception | Should -BeOfType ([System.Management.Automation.ParameterBindingException])
+        $caught.CategoryInfo.Category | Should -Be ([System.Management.Automation.ErrorCategory]::InvalidData)
+        $caught.FullyQualifiedErrorId | Should -BeLike 'ParameterArgumentValidationError*,SocketTools.Commands.GetSocketStatCommand'
+    }
+
     It 'reports a missing namespace as ObjectNotFound' {
         $caught = $null
         try { Get-SocketStat -NetworkNamespace 'stt-no-such-namespace' } catch { $caught = $_ }
