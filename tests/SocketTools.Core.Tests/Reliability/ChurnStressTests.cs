@@ -23,7 +23,7 @@ public sealed class StressCollection;
 public sealed class ChurnStressTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan LoadDuration = TimeSpan.FromSeconds(4);
-    private const int MaxConnections = 20_000;
+    private const int MaxConnections = 40_000;
 
     private sealed record LongLived(SocketProtocol Protocol, IPEndPoint Local, IPEndPoint Remote)
     {

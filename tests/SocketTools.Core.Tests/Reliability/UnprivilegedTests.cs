@@ -1,0 +1,101 @@
+using System.Net;
+using System.Net.Sockets;
+using SocketTools.Tests.Live;
+using SocketTools.Tests.Static;
+
+namespace SocketTools.Tests.Reliability;
+
+/// <summary>
+/// The core run as nobody (setpriv --reuid=nobody --regid=nogroup --clear-groups) inside a test
+/// namespace, through the SocketTools.Probe console program copied to a temporary directory that
+/// nobody can read. Compared with ss run as the same user in the same namespace.
+/// </summary>
+[Trait("Category", "Live")]
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
+public sealed class UnprivilegedTests : IDisposable
+{
+    private const int SO_MARK = 36;
+    private readonly string _dir;
+
+    public UnprivilegedTests()
+    {
+        // The build output may sit where nobody cannot read (a home directory, a 0700 checkout): copy it.
+        string source = Repo.PathOf("tests", "SocketTools.Probe", "bin", Repo.Configuration, "net10.0");
+        Assert.True(File.Exists(Path.Combine(source, "SocketTools.Probe.dll")), $"the probe is not built in {source}");
+        _dir = Path.Combine(Path.GetTempPath(), "stt-probe-" + Guid.NewGuid().ToString("N")[..10]);
+        Directory.CreateDirectory(_dir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
+            | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
+        foreach (string file in Directory.GetFiles(source))
+        {
+            string target = Path.Combine(_dir, Path.GetFileName(file));
+            File.Copy(file, target);
+            File.SetUnixFileMode(target, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+        }
+    }
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private static readonly string[] AsNobody = ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"];
+
+    /// <summary>Runs the probe in <paramref name="ns"/>, as nobody or as root; returns exit code, lines, stderr.</summary>
+    private (int ExitCode, List<string[]> Lines, string Error) Probe(LiveNamespace ns, bool nobody, params string[] args)
+    {
+        string[] command = ["netns", "exec", ns.Name, .. nobody ? AsNobody : [], "env", "HOME=" + _dir,
+            "DOTNET_CLI_TELEMETRY_OPTOUT=1", "DOTNET_NOLOGO=1", "dotnet", Path.Combine(_dir, "SocketTools.Probe.dll"), .. args];
+        var (code, output, error) = Tool.Run("ip", command, check: false);
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split('\t')).ToList();
+        return (code, lines, error);
+    }
+
+    private static string Ss(LiveNamespace ns, bool nobody) =>
+        Tool.Run("ip", ["netns", "exec", ns.Name, .. nobody ? AsNobody : [], "ss", "-tuanoe"], check: true).Output;
+
+    [Fact]
+    public void NobodySeesEverySocketThatSsShowsNobody()
+    {
+        Assert.True(Tool.Exists("setpriv"), "setpriv (util-linux) is needed");
+        using var ns = new LiveNamespace();
+        InetScenario.Build(ns);
+        var marked = ns.NewSocket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        marked.SetRawSocketOption(1 /* SOL_SOCKET */, SO_MARK, BitConverter.GetBytes(0x42));
+        marked.Bind(new IPEndPoint(IPAddress.Loopback, 7090));
+        marked.Listen(1);
+
+        var (code, ours, error) = Probe(ns, nobody: true);
+        var theirs = SsLine.Parse(Ss(ns, nobody: true));
+        Assert.True(code == 0, $"the probe failed as nobody ({code}): {error}");
+        Assert.Equal(19, theirs.Count);   // the scenario's 18 sockets and the marked listener
+        Assert.Equal(theirs.Select(l => l.Cookie!.Value).Order(), ours.Select(f => Convert.ToUInt64(f[0], 16)).Order());
+        foreach (var line in theirs)
+        {
+            var f = ours.Single(x => Convert.ToUInt64(x[0], 16) == line.Cookie);
+            string where = $"sk:{line.Cookie:x} {line.Local} {line.Peer}";
+            Assert.True(line.Netid == f[1], $"{where}: netid {f[1]} vs ss {line.Netid}");
+            Assert.True(line.State == f[2], $"{where}: state {f[2]} vs ss {line.State}");
+            Assert.True(line.Local == f[5], $"{where}: local {f[5]} vs ss {line.Local}");
+            Assert.True(line.Peer == f[6], $"{where}: peer {f[6]} vs ss {line.Peer}");
+            Assert.True(line.Uid.ToString() == f[7], $"{where}: uid {f[7]} vs ss {line.Uid}");
+            Assert.True(line.Inode.ToString() == f[8], $"{where}: inode {f[8]} vs ss {line.Inode}");
+        }
+
+        // Without CAP_NET_ADMIN the kernel leaves out socket marks; with it, they are there.
+        Assert.All(ours, f => Assert.Equal("-", f[9]));
+        var (rootCode, asRoot, rootError) = Probe(ns, nobody: false);
+        Assert.True(rootCode == 0, rootError);
+        Assert.Equal("66", asRoot.Single(f => f[5] == "127.0.0.1:7090")[9]);
+        Assert.Equal(ours.Select(f => f[0]).Order(), asRoot.Select(f => f[0]).Order());
+
+        // Listing as nobody warns about nothing (owners, when asked for, are the owners branch's: one warning).
+        Assert.DoesNotContain("WARNING", error);
+    }
+
+    [Fact]
+    public void NobodyCannotEnterAnotherNamespace()
+    {
+        using var ns = new LiveNamespace();
+        var (code, lines, error) = Probe(ns, nobody: true, "--netns", ns.Name);
+        Assert.Equal(2, code);
+        Assert.Empty(lines);
+        Assert.Matches(@"ERROR: NetworkNamespace\w+ PermissionDenied", error);
+    }
+}
