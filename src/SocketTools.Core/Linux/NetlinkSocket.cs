@@ -328,8 +328,14 @@ internal sealed class NetlinkSocket : IDisposable
 
     private uint Send(byte[] request, int length)
     {
-        uint seq = ++_seq;
         var span = request.AsSpan(0, length);
+        if (length < HeaderLength || BinaryPrimitives.ReadUInt16LittleEndian(span[4..]) != SOCK_DIAG_BY_FAMILY)
+        {
+            // The module only reads: SOCK_DESTROY (what ss -K sends) or any other request never leaves here.
+            throw new InvalidOperationException("SocketTools sends only SOCK_DIAG_BY_FAMILY requests.");
+        }
+
+        uint seq = ++_seq;
         BinaryPrimitives.WriteUInt32LittleEndian(span, (uint)length);
         BinaryPrimitives.WriteUInt32LittleEndian(span[8..], seq);
         for (int interrupts = 0; ; interrupts++)
