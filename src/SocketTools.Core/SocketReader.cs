@@ -64,8 +64,7 @@ public static class SocketReader
     /// Whether a netlink failure means sock_diag is not usable here (a seccomp filter, an LSM, a
     /// kernel without the diag module), so /proc/net should answer instead.
     /// </summary>
-    internal static bool IsUnavailable(NetlinkException e) =>
-        e.Operation != "Parse" && e.Errno is Errno.EPROTONOSUPPORT or Errno.EPERM or Errno.EACCES or Errno.EAFNOSUPPORT or Errno.ENOENT;
+    internal static bool IsUnavailable(NetlinkException e) => e.MeansUnavailable;
 
     /// <summary>
     /// netlink first; when it turns out to be unavailable, one warning and /proc/net for the rest.

@@ -87,7 +87,8 @@ public sealed class NetlinkException : SocketToolsException
     /// without the module): the caller may fall back to /proc/net.
     /// </summary>
     public bool MeansUnavailable =>
-        Operation is "Socket" or "Bind" or "Send" or "Dump" && Kind is ErrorKind.PermissionDenied or ErrorKind.ResourceUnavailable;
+        Operation != "Parse" && Errno is Native.Errno.EPROTONOSUPPORT or Native.Errno.EPERM or Native.Errno.EACCES
+            or Native.Errno.EAFNOSUPPORT or Native.Errno.ENOENT or Native.Errno.ENOSYS;
 
     // sock_diag answers ENOENT when no handler exists for a family or protocol (module not built):
     // that is "not available here", not "object not found".

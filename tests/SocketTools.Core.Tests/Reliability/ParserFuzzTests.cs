@@ -1,6 +1,7 @@
 using Xunit.Abstractions;
 using System.Text;
 using SocketTools.Linux;
+using SocketTools.Tests.Parsing;
 
 namespace SocketTools.Tests.Reliability;
 
@@ -18,8 +19,22 @@ public static class FuzzTargets
         new("inet_diag_msg as UDP", () => InetRecords.All, b => InetDiag.Parse(b, SocketProtocol.Udp, null)),
         new("inet_diag_msg with every attribute", InetRecords.WithEveryAttribute, b => InetDiag.Parse(b, SocketProtocol.Tcp, null)),
         new("netlink dump conversation", DumpFuzz.Seeds, DumpFuzz.Run),
-        // families: unix_diag, packet_diag, netlink_diag decoders; procfs: /proc/net/{tcp,tcp6,udp,udp6,unix,…} lines.
+        new("/proc/net/tcp line", () => ProcLines("tcp"), b => ProcNet.ParseInet(Text(b), SocketProtocol.Tcp, v6: false)),
+        new("/proc/net/tcp6 line", () => ProcLines("tcp6"), b => ProcNet.ParseInet(Text(b), SocketProtocol.Tcp, v6: true)),
+        new("/proc/net/udp line", () => ProcLines("udp"), b => ProcNet.ParseInet(Text(b), SocketProtocol.Udp, v6: false)),
+        new("/proc/net/raw6 line", () => ProcLines("raw6"), b => ProcNet.ParseInet(Text(b), SocketProtocol.Raw, v6: true)),
+        new("/proc/net/unix line", () => ProcLines("unix"), b => ProcNet.ParseUnix(Text(b), out _)),
+        new("/proc/net/packet line", () => ProcLines("packet"), b => ProcNet.ParsePacket(Text(b), null)),
+        new("sockstat + snmp", () => [Encoding.UTF8.GetBytes(ProcCapture.Text("sockstat") + "\0" + ProcCapture.Text("snmp"))],
+            b => Text(b).Split('\0') is var parts ? SockStat.Parse(parts[0], null, parts.Length > 1 ? parts[1] : null) : null, Lenient: true),
+        // families: unix_diag, packet_diag, netlink_diag decoders, one line each.
     ];
+
+    private static string Text(byte[] bytes) => Encoding.UTF8.GetString(bytes);
+
+    /// <summary>The socket lines (not the header) of a captured /proc/net table, as seeds.</summary>
+    private static IReadOnlyList<byte[]> ProcLines(string table) =>
+        Utf8(ProcCapture.Text(table).Split('\n').Skip(1).Where(l => l.Trim().Length > 0).ToArray());
 
     public static TheoryData<string> Names()
     {
@@ -55,7 +70,7 @@ public sealed class ParserFuzzTests(ITestOutputHelper output)
 
         // A fuzzer whose every case is rejected (or accepted) tests nothing.
         Assert.True(report.Parsed > 0, $"no case parsed: {report}");
-        Assert.True(report.Typed > 0, $"no case was rejected: {report}");
+        Assert.True(report.Typed + report.Skipped > 0 || FuzzTargets.Get(target).Lenient, $"no case was rejected: {report}");
     }
 
     [Fact]
