@@ -19,6 +19,9 @@ internal static class ProcNet
     /// <summary>USER_HZ: /proc/net/tcp prints timers in clock ticks of 1/100 s on every Linux architecture.</summary>
     internal const int ClockTicksPerSecond = 100;
 
+    /// <summary>The largest tm-&gt;when taken as a timer (3000 years in clock ticks); more is a malformed line, not a TimeSpan overflow.</summary>
+    internal const ulong MaxTimerTicks = 10_000_000_000_000UL;
+
     /// <summary>__SO_ACCEPTCON in /proc/net/unix's Flags column: the socket is listening.</summary>
     internal const uint SO_ACCEPTCON = 0x10000;
 
@@ -46,7 +49,7 @@ internal static class ProcNet
             || !Endpoint(remote, v6, out var remoteAddress, out int remotePort)
             || !Hex(st, out uint state) || state > 255
             || !HexPair(queues, out ulong txQueue, out ulong rxQueue)
-            || !HexPair(timer, out ulong tr, out ulong when)
+            || !HexPair(timer, out ulong tr, out ulong when) || when > MaxTimerTicks
             || !Hex(retrnsmt, out uint retransmits)
             || !uint.TryParse(uid, NumberStyles.None, CultureInfo.InvariantCulture, out uint owner)
             || !int.TryParse(timeout, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out int probes)

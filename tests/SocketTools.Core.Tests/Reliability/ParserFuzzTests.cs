@@ -73,6 +73,16 @@ public sealed class ParserFuzzTests(ITestOutputHelper output)
         Assert.True(report.Typed + report.Skipped > 0 || FuzzTargets.Get(target).Lenient, $"no case was rejected: {report}");
     }
 
+    [Theory]
+    [InlineData("02:0000BAC000000000")]  // found by STT_FUZZ_SEED=11, case 16339: TimeSpan overflow
+    [InlineData("01:FFFFFFFFFFFFFFFF")]
+    public void ProcTimerTooLargeForATimeSpanIsASkippedLine(string timer)
+    {
+        string line = "   5: 0100007F:9C32 0100007F:1C20 01 00000000:00000000 " + timer + " 00000000     0        0 929542 3 0000000000000000 20 0 0 10 -1";
+        Assert.Null(ProcNet.ParseInet(line, SocketProtocol.Tcp, v6: false));
+        Assert.NotNull(ProcNet.ParseInet(line.Replace(timer, "02:000000FA"), SocketProtocol.Tcp, v6: false));
+    }
+
     [Fact]
     public void MutationIsReproducibleFromTheSeed()
     {
