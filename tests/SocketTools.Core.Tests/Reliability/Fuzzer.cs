@@ -20,12 +20,12 @@ public sealed record FuzzTarget(string Name, Func<IReadOnlyList<byte[]>> Seeds, 
 /// Seeded random mutation of well-formed inputs: truncation, bit flips, boundary bytes, boundary
 /// 16/32-bit length fields (aligned more often than not, where netlink keeps its lengths), inserted,
 /// deleted and duplicated ranges, splices of two seeds, and pure noise. Every case is reproducible
-/// from (seed, case number): STT_FUZZ_SEED and STT_FUZZ_CASES (default 5000 per target; set
+/// from (seed, case number): STT_FUZZ_SEED and STT_FUZZ_CASES (default 20000 per target; set
 /// 1000000 for a long run).
 /// </summary>
 public static class Fuzzer
 {
-    public const int DefaultCases = 5000;
+    public const int DefaultCases = 20000;
     public const int DefaultSeed = 20261121;
 
     public static int Cases => int.TryParse(Environment.GetEnvironmentVariable("STT_FUZZ_CASES"), NumberStyles.None, CultureInfo.InvariantCulture, out int n) && n > 0 ? n : DefaultCases;
