@@ -33,7 +33,7 @@ try
     var output = new System.Text.StringBuilder();
     foreach (var s in SocketReader.Read(parameters.ToQuery(), diagnostics))
     {
-        string owners = s.Owners.Length > 0 ? string.Join(",", s.Owners.Select(o => o.ToString())) : "-";
+        string owners = s.Owners.Count > 0 ? string.Join(",", s.Owners.Select(o => o.ToString())) : "-";
         output.Append(CultureInfo.InvariantCulture, $"{s.Cookie:x}\t{SsText.Netid(s.Protocol, s.Type)}\t{SsText.State(s.State)}\t{s.RecvQ}\t{s.SendQ}\t")
             .Append(CultureInfo.InvariantCulture, $"{SsText.Local(s)}\t{SsText.Peer(s)}\t{s.Uid}\t{s.Inode}\t{(s.Mark is uint m ? m.ToString(CultureInfo.InvariantCulture) : "-")}\t{owners}\n");
     }

@@ -31,7 +31,7 @@ public sealed class ChurnStressTests(ITestOutputHelper output)
     }
 
     private static string KeyOf(SocketInfo s) =>
-        $"{s.Protocol} {new IPEndPoint(s.LocalAddress ?? IPAddress.Any, s.LocalPort)} {new IPEndPoint(s.RemoteAddress ?? IPAddress.Any, s.RemotePort)}";
+        $"{s.Protocol} {new IPEndPoint(s.LocalIPAddress() ?? IPAddress.Any, s.LocalPort)} {new IPEndPoint(s.RemoteIPAddress() ?? IPAddress.Any, s.RemotePort)}";
 
     /// <summary>
     /// The queries the loop cycles through, with which long-lived sockets each must return.

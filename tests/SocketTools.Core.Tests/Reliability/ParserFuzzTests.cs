@@ -27,8 +27,18 @@ public static class FuzzTargets
         new("/proc/net/packet line", () => ProcLines("packet"), b => ProcNet.ParsePacket(Text(b), null)),
         new("sockstat + snmp", () => [Encoding.UTF8.GetBytes(ProcCapture.Text("sockstat") + "\0" + ProcCapture.Text("snmp"))],
             b => Text(b).Split('\0') is var parts ? SockStat.Parse(parts[0], null, parts.Length > 1 ? parts[1] : null) : null, Lenient: true),
-        // families: unix_diag, packet_diag, netlink_diag decoders, one line each.
+        new("unix_diag_msg", () => FamilyRecords.Of(SocketProtocol.Unix), b => ParseFamily(SocketProtocol.Unix, b)),
+        new("packet_diag_msg", () => FamilyRecords.Of(SocketProtocol.Packet), b => ParseFamily(SocketProtocol.Packet, b)),
+        new("netlink_diag_msg", () => FamilyRecords.Of(SocketProtocol.Netlink), b => ParseFamily(SocketProtocol.Netlink, b)),
     ];
+
+    /// <summary>The family decoders as NetlinkSource calls them (with memory info).</summary>
+    public static SocketInfo ParseFamily(SocketProtocol protocol, byte[] payload) => protocol switch
+    {
+        SocketProtocol.Unix => UnixDiag.Parse(payload),
+        SocketProtocol.Packet => PacketDiag.Parse(payload, memory: true, names: null),
+        _ => NetlinkDiag.Parse(payload, memory: true),
+    };
 
     private static string Text(byte[] bytes) => Encoding.UTF8.GetString(bytes);
 
