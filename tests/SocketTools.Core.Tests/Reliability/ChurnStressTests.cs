@@ -34,9 +34,9 @@ public sealed class ChurnStressTests(ITestOutputHelper output)
         $"{s.Protocol} {new IPEndPoint(s.LocalIPAddress() ?? IPAddress.Any, s.LocalPort)} {new IPEndPoint(s.RemoteIPAddress() ?? IPAddress.Any, s.RemotePort)}";
 
     /// <summary>
-    /// The queries the loop cycles through, with which long-lived sockets each must return.
-    /// Owners (branch owners): add a variant with IncludeProcess = true here, and check in
-    /// <see cref="CheckAnswer"/> that each long-lived socket's Owners holds Environment.ProcessId.
+    /// The queries the loop cycles through, with which long-lived sockets each must return. The
+    /// owner pass runs in the loop too: with IncludeProcess each long-lived socket must be owned by
+    /// this process (see <see cref="CheckAnswer"/>).
     /// </summary>
     private static IEnumerable<(string Name, Func<SocketQuery, SocketQuery> Shape, Func<LongLived, bool> Expect)> Variants() =>
     [
@@ -45,9 +45,10 @@ public sealed class ChurnStressTests(ITestOutputHelper output)
         ("established, kernel-filtered", q => q with { Protocols = [SocketProtocol.Tcp], States = new QueryParameters { State = ["Established"] }.ToQuery().States },
             l => l.Protocol == SocketProtocol.Tcp && l.Remote.Port != 0),
         ("local port 7400", q => q with { LocalPorts = [new PortRange(7400, 7400)] }, l => l.Local.Port == 7400),
+        ("with owners", q => q with { IncludeProcess = true }, _ => true),
     ];
 
-    private static void CheckAnswer(string variant, IReadOnlyList<SocketInfo> answer, IEnumerable<LongLived> expected)
+    private static void CheckAnswer(string variant, IReadOnlyList<SocketInfo> answer, IEnumerable<LongLived> expected, bool owners = false)
     {
         var cookies = new HashSet<ulong>();
         foreach (var s in answer)
@@ -58,6 +59,13 @@ public sealed class ChurnStressTests(ITestOutputHelper output)
         var keys = answer.Select(KeyOf).ToHashSet();
         var missing = expected.Where(l => !keys.Contains(l.Key)).Select(l => l.Key).ToList();
         Assert.True(missing.Count == 0, $"{variant}: long-lived sockets missing from an answer of {answer.Count}: {string.Join(" | ", missing)}");
+        if (owners)
+        {
+            var expectedKeys = expected.Select(l => l.Key).ToHashSet();
+            var unowned = answer.Where(s => expectedKeys.Contains(KeyOf(s)) && !s.Owners.Any(o => o.ProcessId == Environment.ProcessId))
+                .Select(KeyOf).ToList();
+            Assert.True(unowned.Count == 0, $"{variant}: long-lived sockets without this process as owner: {string.Join(" | ", unowned)}");
+        }
     }
 
     [Fact]
@@ -165,13 +173,14 @@ public sealed class ChurnStressTests(ITestOutputHelper output)
         {
             var (name, shape, expect) = variants[reads % variants.Count];
             long before = Interlocked.Read(ref connections);
-            var answer = SocketReader.Read(shape(baseQuery)).ToList();
+            var query = shape(baseQuery);
+            var answer = SocketReader.Read(query).ToList();
             if (Interlocked.Read(ref connections) > before)
             {
                 overlapping++;
             }
 
-            CheckAnswer(name, answer, longLived.Where(expect));
+            CheckAnswer(name, answer, longLived.Where(expect), query.IncludeProcess);
             largest = Math.Max(largest, answer.Count);
             reads++;
         }
