@@ -4,9 +4,15 @@ using SocketTools.Query;
 using SocketTools.Text;
 
 // Usage: SocketTools.Probe [--netns NAME] [--state NAME]... [--protocol Tcp|Udp]... [--include-process]
+//        SocketTools.Probe --owner-report PORT
 // Prints one line per socket: cookie(hex) netid state recv-q send-q local peer uid inode mark owners,
 // tab-separated ("-" for an absent value); warnings go to stderr as "WARNING: …". A SocketToolsException
 // prints "ERROR: <ErrorId> <Kind> <message>" to stderr and exits 2.
+if (args is ["--owner-report", string port])
+{
+    return OwnerReport.Run(int.Parse(port, CultureInfo.InvariantCulture));
+}
+
 var parameters = new QueryParameters();
 var states = new List<string>();
 var protocols = new List<SocketProtocol>();

@@ -1,25 +1,25 @@
 using System.Globalization;
-using SocketTools.Tests.Static;
 
 namespace SocketTools.Tests.Live;
 
 /// <summary>
-/// The owner lookup as an unprivileged user: tests/OwnerProbe runs as nobody (setpriv) inside a test
-/// namespace where root's processes hold sockets, holds a listener of its own, and prints what it finds.
+/// The owner lookup as an unprivileged user: tests/SocketTools.Probe --owner-report runs as nobody
+/// (setpriv) inside a test namespace where root's processes hold sockets, holds a listener of its
+/// own, and prints what it finds.
 /// </summary>
-public sealed class OwnerUnprivilegedTests
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
+public sealed class OwnerUnprivilegedTests : IDisposable
 {
+    private readonly ProbeRunner _probe = new();
+
+    public void Dispose() => _probe.Dispose();
+
     [Fact]
     public void WithoutRootEverySocketIsListedOwnersOnlyForVisibleProcessesOneWarning()
     {
         using var ns = new LiveNamespace();
         var scenario = OwnerScenario.Start(ns);
-        string probe = Repo.PathOf("tests", "OwnerProbe", "bin", Repo.Configuration, "net10.0", "OwnerProbe.dll");
-        Assert.True(File.Exists(probe), probe + " was not built");
-
-        var (code, output, error) = Tool.Run("ip",
-            ["netns", "exec", ns.Name, "setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups", "--",
-             "env", "HOME=/tmp", "DOTNET_CLI_TELEMETRY_OPTOUT=1", "dotnet", probe, "7200"], check: false);
+        var (code, output, error) = _probe.Run(ns, nobody: true, "--owner-report", "7200");
         Assert.True(code == 0, $"probe exited {code}: {error}\n{output}");
 
         var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);

@@ -7,53 +7,30 @@ namespace SocketTools.Tests.Reliability;
 
 /// <summary>
 /// The core run as nobody (setpriv --reuid=nobody --regid=nogroup --clear-groups) inside a test
-/// namespace, through the SocketTools.Probe console program copied to a temporary directory that
-/// nobody can read. Compared with ss run as the same user in the same namespace.
+/// namespace, through the SocketTools.Probe console program (see <see cref="ProbeRunner"/>). Compared with ss run as the same user in the same namespace.
 /// </summary>
 [Trait("Category", "Live")]
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed class UnprivilegedTests : IDisposable
 {
     private const int SO_MARK = 36;
-    private readonly string _dir;
+    private readonly ProbeRunner _probe = new();
 
-    public UnprivilegedTests()
-    {
-        // The build output may sit where nobody cannot read (a home directory, a 0700 checkout): copy it.
-        string source = Repo.PathOf("tests", "SocketTools.Probe", "bin", Repo.Configuration, "net10.0");
-        Assert.True(File.Exists(Path.Combine(source, "SocketTools.Probe.dll")), $"the probe is not built in {source}");
-        _dir = Path.Combine(Path.GetTempPath(), "stt-probe-" + Guid.NewGuid().ToString("N")[..10]);
-        Directory.CreateDirectory(_dir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
-            | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
-        foreach (string file in Directory.GetFiles(source))
-        {
-            string target = Path.Combine(_dir, Path.GetFileName(file));
-            File.Copy(file, target);
-            File.SetUnixFileMode(target, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
-        }
-    }
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
-
-    private static readonly string[] AsNobody = ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"];
+    public void Dispose() => _probe.Dispose();
 
     /// <summary>Runs the probe in <paramref name="ns"/>, as nobody or as root; returns exit code, lines, stderr.</summary>
     private (int ExitCode, List<string[]> Lines, string Error) Probe(LiveNamespace ns, bool nobody, params string[] args)
     {
-        string[] command = ["netns", "exec", ns.Name, .. nobody ? AsNobody : [], "env", "HOME=" + _dir,
-            "DOTNET_CLI_TELEMETRY_OPTOUT=1", "DOTNET_NOLOGO=1", "dotnet", Path.Combine(_dir, "SocketTools.Probe.dll"), .. args];
-        var (code, output, error) = Tool.Run("ip", command, check: false);
+        var (code, output, error) = _probe.Run(ns, nobody, args);
         var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split('\t')).ToList();
         return (code, lines, error);
     }
 
-    private static string Ss(LiveNamespace ns, bool nobody) =>
-        Tool.Run("ip", ["netns", "exec", ns.Name, .. nobody ? AsNobody : [], "ss", "-tuanoe"], check: true).Output;
+    private static string Ss(LiveNamespace ns, bool nobody) => ProbeRunner.Ss(ns, nobody);
 
     [Fact]
     public void NobodySeesEverySocketThatSsShowsNobody()
     {
-        Assert.True(Tool.Exists("setpriv"), "setpriv (util-linux) is needed");
         using var ns = new LiveNamespace();
         InetScenario.Build(ns);
         var marked = ns.NewSocket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
