@@ -48,8 +48,10 @@ Describe 'Watch-TcpTimer' {
     It 'shows the same timer as ss -tano in the namespace' {
         $sample = Watch-TcpTimer -NetworkNamespace $script:ns -State TimeWait -Count 1
         $line = & ip netns exec $script:ns ss -Htano state time-wait
-        $line | Should -Match 'timer:\(timewait,(\d+)sec,0\)'
-        $ssSeconds = [int]$Matches[1]
+        # Should -Match runs -match inside Pester, so it leaves this scope's $Matches alone: match here.
+        $m = [regex]::Match("$line", 'timer:\(timewait,(\d+)sec,0\)')
+        $m.Success | Should -BeTrue -Because "ss prints '$line'"
+        $ssSeconds = [int]$m.Groups[1].Value
         [math]::Abs($sample.Timer.TotalSeconds - $ssSeconds) | Should -BeLessThan 2
     }
 
@@ -61,7 +63,7 @@ Describe 'Watch-TcpTimer' {
     }
 
     It 'prints ss -not style lines in the default view' {
-        $text = Watch-TcpTimer -NetworkNamespace $script:ns -State TimeWait -Count 1 | Format-Table | Out-String
+        $text = Watch-TcpTimer -NetworkNamespace $script:ns -State TimeWait -Count 1 | Format-Table | Out-String -Width 300
         $text | Should -Match 'State\s+Recv-Q\s+Send-Q\s+Local Address:Port\s+Peer Address:Port\s+Timer\s+Change'
         $text | Should -Match 'TIME-WAIT'
         $text | Should -Match 'timer:\(timewait,\d+sec,0\)'
