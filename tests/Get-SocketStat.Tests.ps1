@@ -52,7 +52,7 @@ Describe 'Get-SocketStat' {
     }
 
     It 'prints ss column headers in the default view' {
-        $text = Get-SocketStat -NetworkNamespace $script:ns -State TimeWait | Format-Table | Out-String
+        $text = Get-SocketStat -NetworkNamespace $script:ns -State TimeWait | Format-Table | Out-String -Width 300
         $text | Should -Match 'Netid\s+State\s+Recv-Q\s+Send-Q\s+Local Address:Port\s+Peer Address:Port'
         $text | Should -Match 'TIME-WAIT'
     }
@@ -156,7 +156,7 @@ Describe 'Get-SocketStat -Summary' {
     }
 
     It 'prints the ss -s layout in its default view' {
-        $text = Get-SocketStat -Summary -NetworkNamespace $script:ns | Out-String
+        $text = Get-SocketStat -Summary -NetworkNamespace $script:ns | Out-String -Width 300
         $text | Should -Match 'Total: \d+'
         $text | Should -Match 'TCP:\s+\d+ \(estab \d+, closed -?\d+, orphaned \d+, timewait 3\)'
         $text | Should -Match 'Transport Total\s+IP\s+IPv6'
