@@ -136,6 +136,21 @@ Describe 'Get-SocketProcess' {
         $ours -join "`n" | Should -Match '127\.0\.0\.1:\d+->127\.0\.0\.1:7400 \(ESTABLISHED\)'
     }
 
+    It 'formats deserialized rows (as remoting returns them) exactly as live ones' {
+        $rows = @(Get-SocketProcess -Id $script:listenerPid -NetworkNamespace $script:ns)
+        $deserialized = @($rows | ForEach-Object {
+                [System.Management.Automation.PSSerializer]::Deserialize([System.Management.Automation.PSSerializer]::Serialize($_))
+            })
+        $deserialized[0].PSObject.TypeNames[0] | Should -BeExactly 'Deserialized.SocketTools.SocketProcess'
+        # SocketProcess serializes one level deep, but SocketInfo's own SerializationDepth (Types.ps1xml)
+        # applies wherever a SocketInfo is written, so Socket arrives as a property bag, not its ToString text.
+        $deserialized[0].Socket.LocalPort | Should -BeOfType [int]
+        $live = $rows | Format-Table -DisplayError | Out-String -Width 400
+        $remote = $deserialized | Format-Table -DisplayError | Out-String -Width 400
+        $remote | Should -Not -Match '#ERR'
+        $remote | Should -BeExactly $live
+    }
+
     It 'fills Owners in Get-SocketStat -IncludeProcess and selects by -ProcessId' {
         $sockets = @(Get-SocketStat -NetworkNamespace $script:ns -ProcessId $script:bystanderPid)
         $sockets.Count | Should -Be 1
