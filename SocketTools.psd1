@@ -23,8 +23,8 @@
     PrivateData          = @{
         PSData = @{
             Tags         = @('Linux', 'Network', 'Socket', 'ss', 'netstat', 'lsof', 'TCP', 'UDP', 'Netlink', 'PSEdition_Core')
-            LicenseUri   = ''
-            ProjectUri   = ''
+            # LicenseUri and ProjectUri go here once the project has them: an empty value becomes an
+            # empty <licenseUrl>/<projectUrl> in the nuspec Publish-PSResource writes, which NuGet rejects.
             ReleaseNotes = 'See CHANGELOG.md for the changes in each release.'
         }
     }
