@@ -138,6 +138,18 @@ Describe 'SocketInfo in CSV' {
     }
 }
 
+Describe 'The views' {
+    It 'include a table view for each way of looking at a socket, so the per-view tests below are not vacuous' {
+        # The Describe below is generated at discovery from Get-FormatData; an empty list would generate no test at all.
+        $names = @((Get-FormatData -TypeName 'SocketTools.SocketInfo').FormatViewDefinition |
+                Where-Object { $_.Control -is [System.Management.Automation.TableControl] } |
+                ForEach-Object { $_.Name })
+        foreach ($view in 'SocketTools.SocketInfo', 'ss', 'process', 'timer', 'extended', 'netstat', 'unix') {
+            $names | Should -Contain $view
+        }
+    }
+}
+
 Describe 'Format-Table -View <_>' -ForEach $script:viewNames {
     BeforeAll {
         $script:view = $_
