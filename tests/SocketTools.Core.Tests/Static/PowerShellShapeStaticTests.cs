@@ -112,6 +112,90 @@ public sealed class PowerShellShapeStaticTests
         Assert.True(checkedReads > 0, "no view reads a nested value: the check checked nothing");
     }
 
+    /// <summary>The number of top-level arguments in the call whose '(' is at <paramref name="open"/>, or -1 when unbalanced.</summary>
+    public static int ArgumentCount(string text, int open)
+    {
+        int depth = 0, commas = 0;
+        bool any = false;
+        char quote = '\0';
+        for (int i = open; i < text.Length; i++)
+        {
+            char c = text[i];
+            if (quote != '\0')
+            {
+                if (c == quote)
+                {
+                    quote = '\0';
+                }
+
+                continue;
+            }
+
+            switch (c)
+            {
+                case '\'' or '"':
+                    quote = c;
+                    any = true;
+                    break;
+                case '(' or '[' or '{':
+                    depth++;
+                    break;
+                case ')' or ']' or '}':
+                    depth--;
+                    if (depth == 0)
+                    {
+                        return any ? commas + 1 : 0;
+                    }
+
+                    break;
+                case ',' when depth == 1:
+                    commas++;
+                    break;
+                default:
+                    if (depth >= 1 && !char.IsWhiteSpace(c))
+                    {
+                        any = true;
+                    }
+
+                    break;
+            }
+        }
+
+        return -1;
+    }
+
+    [Theory]
+    [InlineData("[T]::M()", 0)]
+    [InlineData("[T]::M($_.A)", 1)]
+    [InlineData("[T]::M([string[]]$_.A.B, @($_.C), 'x,y', $null)", 4)]
+    [InlineData("[T]::M([int[]]@($_.Owners.ProcessId), [string[]]@($_.Owners.ProcessName))", 2)]
+    public void ArgumentCountReadsTopLevelCommasOnly(string call, int expected) =>
+        Assert.Equal(expected, ArgumentCount(call, call.IndexOf('(', StringComparison.Ordinal)));
+
+    [Fact]
+    public void ViewsCallStaticMethodsWithAnArityTheyHave()
+    {
+        var doc = XDocument.Load(Repo.PathOf("src", "SocketTools", "SocketTools.Format.ps1xml"));
+        int calls = 0;
+        foreach (var sb in doc.Descendants("ScriptBlock"))
+        {
+            foreach (Match m in Regex.Matches(sb.Value, @"\[(SocketTools\.[\w.]+)\]::(\w+)\s*\("))
+            {
+                calls++;
+                var type = Repo.FindType(m.Groups[1].Value);
+                Assert.True(type is not null, $"type {m.Groups[1].Value} does not exist (in '{sb.Value}')");
+                int count = ArgumentCount(sb.Value, m.Index + m.Length - 1);
+                Assert.True(count >= 0, $"unbalanced call in '{sb.Value}'");
+                var arities = type!.GetMethods(BindingFlags.Public | BindingFlags.Static)
+                    .Where(x => x.Name == m.Groups[2].Value).Select(x => x.GetParameters().Length).ToList();
+                Assert.True(arities.Contains(count),
+                    $"{m.Groups[1].Value}.{m.Groups[2].Value} is called with {count} argument(s) but takes {string.Join(" or ", arities)} (in '{sb.Value}')");
+            }
+        }
+
+        Assert.True(calls > 0, "no view calls a static method: the check checked nothing");
+    }
+
     [Fact]
     public void ParameterNamesAndAliasesAreUniqueAmongThemselvesAndTheCommonParameters()
     {
