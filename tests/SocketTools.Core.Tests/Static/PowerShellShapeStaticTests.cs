@@ -197,6 +197,24 @@ public sealed class PowerShellShapeStaticTests
     }
 
     [Fact]
+    public void EveryErrorKindNamesAnErrorCategory()
+    {
+        // ErrorRecords.From maps ErrorKind onto ErrorCategory by name; a kind without a category
+        // would surface as NotSpecified.
+        var kind = Repo.FindType("SocketTools.ErrorKind");
+        Assert.NotNull(kind);
+        // System.Management.Automation as the module binds to it: the assembly of PSCmdlet.
+        var sma = Repo.FindType("SocketTools.Commands.SocketCmdlet")!.BaseType!.Assembly;
+        var category = sma.GetType("System.Management.Automation.ErrorCategory");
+        Assert.NotNull(category);
+        var categories = category!.GetFields(BindingFlags.Public | BindingFlags.Static).Select(f => f.Name).ToHashSet(StringComparer.Ordinal);
+        foreach (var f in kind!.GetFields(BindingFlags.Public | BindingFlags.Static))
+        {
+            Assert.True(categories.Contains(f.Name), $"ErrorKind.{f.Name} has no ErrorCategory of that name");
+        }
+    }
+
+    [Fact]
     public void ParameterNamesAndAliasesAreUniqueAmongThemselvesAndTheCommonParameters()
     {
         foreach (var (name, type) in Repo.Cmdlets())
