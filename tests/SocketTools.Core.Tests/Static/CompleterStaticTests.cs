@@ -14,6 +14,7 @@ public sealed class CompleterStaticTests
     [InlineData("RemotePort", "SocketTools.Commands.PortCompleter")]
     [InlineData("Port", "SocketTools.Commands.PortCompleter")]
     [InlineData("State", "SocketTools.Commands.StateCompleter")]
+    [InlineData("ProcessName", "SocketTools.Commands.ProcessNameCompleter")]
     public void EveryCmdletCompletesTheParameter(string parameter, string completer)
     {
         int seen = 0;
@@ -30,5 +31,13 @@ public sealed class CompleterStaticTests
         }
 
         Assert.True(seen > 0 || parameter == "Port", $"no cmdlet has -{parameter}");
+    }
+
+    [Fact]
+    public void GetSocketProcessCompletesNamesWithTheProcessNameCompleter()
+    {
+        var type = Repo.Cmdlets().Single(c => c.Name == "Get-SocketProcess").Type;
+        var name = Repo.Parameters(type).Single(x => x.Name == "Name").Property;
+        Assert.Equal("SocketTools.Commands.ProcessNameCompleter", CompleterOf(name));
     }
 }

@@ -60,6 +60,7 @@ public sealed class SerializationShapeTests
     [InlineData(typeof(SocketInfo))]
     [InlineData(typeof(SocketOwner))]
     [InlineData(typeof(SocketSummary))]
+    [InlineData(typeof(SocketProcess))]
     [InlineData(typeof(SocketTools.Watching.TimerSample))]
     public void EveryPropertyIsAPlainValue(Type type)
     {
