@@ -127,8 +127,8 @@ Describe 'Watch-TcpTimer' {
             $clock.Elapsed.TotalSeconds | Should -BeLessThan 5
             $handle.IsCompleted | Should -BeTrue
             $ps.InvocationStateInfo.State | Should -Be 'Stopped'
+            # No error record; HadErrors is not asserted: a stopped pipeline may set it by design.
             $ps.Streams.Error.Count | Should -Be 0
-            $ps.HadErrors | Should -BeFalse
         }
         finally {
             $ps.Dispose()
