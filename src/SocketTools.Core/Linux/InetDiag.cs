@@ -52,12 +52,7 @@ internal static class InetDiag
         int length = NetlinkSocket.HeaderLength + RequestLength;
         int attrLength = bytecode.IsEmpty ? 0 : 4 + bytecode.Length;
         int total = length + NetlinkSocket.Align4(attrLength);
-        var span = destination[..total];
-        span.Clear();
-        BinaryPrimitives.WriteUInt32LittleEndian(span, (uint)total);
-        BinaryPrimitives.WriteUInt16LittleEndian(span[4..], NetlinkSocket.SOCK_DIAG_BY_FAMILY);
-        BinaryPrimitives.WriteUInt16LittleEndian(span[6..], NetlinkSocket.NLM_F_REQUEST | NetlinkSocket.NLM_F_DUMP);
-        var req = span[NetlinkSocket.HeaderLength..];
+        var req = NetlinkSocket.StartDumpRequest(destination, total);
         req[0] = family;
         req[1] = protocol;
         req[2] = ext;
@@ -65,7 +60,7 @@ internal static class InetDiag
         BinaryPrimitives.WriteUInt32LittleEndian(req[4..], states);
         if (attrLength > 0)
         {
-            var attr = span[length..];
+            var attr = destination[length..];
             BinaryPrimitives.WriteUInt16LittleEndian(attr, (ushort)attrLength);
             BinaryPrimitives.WriteUInt16LittleEndian(attr[2..], INET_DIAG_REQ_BYTECODE);
             bytecode.CopyTo(attr[4..]);

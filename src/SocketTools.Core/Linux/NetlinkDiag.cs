@@ -25,12 +25,7 @@ internal static class NetlinkDiag
     internal static int BuildRequest(Span<byte> destination)
     {
         int total = NetlinkSocket.HeaderLength + RequestLength;
-        var span = destination[..total];
-        span.Clear();
-        BinaryPrimitives.WriteUInt32LittleEndian(span, (uint)total);
-        BinaryPrimitives.WriteUInt16LittleEndian(span[4..], NetlinkSocket.SOCK_DIAG_BY_FAMILY);
-        BinaryPrimitives.WriteUInt16LittleEndian(span[6..], NetlinkSocket.NLM_F_REQUEST | NetlinkSocket.NLM_F_DUMP);
-        var req = span[NetlinkSocket.HeaderLength..];
+        var req = NetlinkSocket.StartDumpRequest(destination, total);
         req[0] = Native.Libc.AF_NETLINK;
         req[1] = NDIAG_PROTO_ALL;
         // The queues come from the memory info, so it is always asked for.

@@ -313,6 +313,20 @@ internal sealed class NetlinkSocket : IDisposable
 
     internal static int Align4(int length) => (length + 3) & ~3;
 
+    /// <summary>
+    /// Clears <c>destination[..total]</c>, writes a SOCK_DIAG_BY_FAMILY dump request header of that
+    /// length into it, and returns the request body that follows the header.
+    /// </summary>
+    internal static Span<byte> StartDumpRequest(Span<byte> destination, int total)
+    {
+        var span = destination[..total];
+        span.Clear();
+        BinaryPrimitives.WriteUInt32LittleEndian(span, (uint)total);
+        BinaryPrimitives.WriteUInt16LittleEndian(span[4..], SOCK_DIAG_BY_FAMILY);
+        BinaryPrimitives.WriteUInt16LittleEndian(span[6..], NLM_F_REQUEST | NLM_F_DUMP);
+        return span[HeaderLength..];
+    }
+
     private void Skip(SocketToolsException e)
     {
         SkippedRecords++;

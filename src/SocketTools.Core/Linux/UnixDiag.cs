@@ -36,12 +36,7 @@ internal static class UnixDiag
     internal static int BuildRequest(Span<byte> destination, uint states, bool memory)
     {
         int total = NetlinkSocket.HeaderLength + RequestLength;
-        var span = destination[..total];
-        span.Clear();
-        BinaryPrimitives.WriteUInt32LittleEndian(span, (uint)total);
-        BinaryPrimitives.WriteUInt16LittleEndian(span[4..], NetlinkSocket.SOCK_DIAG_BY_FAMILY);
-        BinaryPrimitives.WriteUInt16LittleEndian(span[6..], NetlinkSocket.NLM_F_REQUEST | NetlinkSocket.NLM_F_DUMP);
-        var req = span[NetlinkSocket.HeaderLength..];
+        var req = NetlinkSocket.StartDumpRequest(destination, total);
         req[0] = Native.Libc.AF_UNIX;
         BinaryPrimitives.WriteUInt32LittleEndian(req[4..], states);
         uint show = UDIAG_SHOW_NAME | UDIAG_SHOW_VFS | UDIAG_SHOW_PEER | UDIAG_SHOW_ICONS | UDIAG_SHOW_RQLEN | UDIAG_SHOW_UID;
