@@ -31,6 +31,9 @@ internal sealed class Options
 
     public HashSet<string> Cases { get; } = new(StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>When set: after the cases of each size, the population stays up while this file exists.</summary>
+    public string? HoldOpen { get; set; }
+
     public static readonly string[] AllCases = ["enum", "filter", "owners", "info", "memory", "profile"];
 
     /// <summary>The cases run when --cases is not given (profile is on demand).</summary>
@@ -46,6 +49,8 @@ internal sealed class Options
           --cases LIST     enum,filter,owners,info,memory (default: all of these), and profile:
                            the enumeration layer by layer (floor, receive loop, decoding, source, reader)
           --out PATH       where the Markdown table is written (default: output/bench/benchmarks.md in the repository)
+          --hold-open FILE after the cases of each size, keep its population up while FILE exists
+                           (the file is created; delete it to tear down): for profiling by hand
           --quick          smoke run: --sizes 1k --reps 3 --budget 5
           --help           this text
         """;
@@ -77,6 +82,9 @@ internal sealed class Options
                     break;
                 case "--out":
                     o.Output = Next();
+                    break;
+                case "--hold-open":
+                    o.HoldOpen = Next();
                     break;
                 case "--quick":
                     o.Sizes.Clear();
@@ -296,6 +304,16 @@ internal static class Program
             }
 
             result.LoadAfter = Load();
+            if (options.HoldOpen is { } file)
+            {
+                File.WriteAllText(file, ns + "\n");
+                Log($"  holding the population in namespace {ns} while {file} exists");
+                while (File.Exists(file))
+                {
+                    Thread.Sleep(500);
+                }
+            }
+
             population.EnsureTimeWait(TimeSpan.Zero);
             result.Notes.AddRange(population.Notes);
         }
