@@ -3,10 +3,11 @@ using SocketTools.Query;
 namespace SocketTools.Linux;
 
 /// <summary>
-/// The owner step of <see cref="SocketReader.Read(Query.SocketQuery, QueryDiagnostics?, CancellationToken)"/>: runs after the sockets are read and matched,
-/// only when the query needs owners. It buffers the matching sockets, resolves just their inodes
-/// with one <see cref="OwnerIndex"/> pass, fills <see cref="SocketInfo.Owners"/> and applies the
-/// process filters.
+/// The owner step of <see cref="SocketReader.Read(Query.SocketQuery, QueryDiagnostics?, CancellationToken)"/>, only when
+/// the query needs owners: the /proc pass (<see cref="OwnerIndex"/>) starts in the background when the
+/// sockets start to be read and records every socket's owners; the matching sockets are buffered,
+/// the pass is finished (the reading thread joins it), their owners are filled in and the process
+/// filters applied.
 /// </summary>
 public static class OwnerEnrichment
 {
@@ -20,55 +21,88 @@ public static class OwnerEnrichment
         QueryDiagnostics diagnostics, CancellationToken cancellationToken = default)
     {
         var buffered = new List<SocketInfo>();
-        var inodes = new HashSet<ulong>();
-        foreach (var socket in sockets)
+        SocketOwner[][] owners;
+        OwnerIndex index;
+        bool anyInode = false;
+        using (var scan = OwnerScan.Start(null, null, background: true, cancellationToken))
         {
-            buffered.Add(socket);
-            if (socket.Inode != 0)
+            foreach (var socket in sockets)
             {
-                inodes.Add(socket.Inode);
+                buffered.Add(socket);
+                anyInode |= socket.Inode != 0;
             }
+
+            // No socket with an inode: nothing to look up (and no /proc error or warning).
+            index = anyInode ? scan.Finish() : OwnerIndex.Empty;
         }
 
         bool filterPids = query.ProcessIds.Count > 0;
+        var pids = filterPids ? new HashSet<int>(query.ProcessIds) : null;
         var names = query.ProcessNames.Select(n => new Wildcard(n)).ToArray();
-        if (filterPids && names.Length == 0 && inodes.Count > 0)
+        owners = new SocketOwner[buffered.Count][];
+        bool held = false;
+        for (int i = 0; i < buffered.Count; i++)
         {
-            // Cheap first pass over just those processes: the full pass then only resolves their sockets.
-            var held = OwnerIndex.Build(inodes, query.ProcessIds, cancellationToken);
-            inodes.IntersectWith(held.Inodes);
+            owners[i] = index.OwnersOf(buffered[i].Inode);
+            held |= pids is not null && HeldBy(owners[i], pids);
         }
 
-        var index = OwnerIndex.Build(inodes, null, cancellationToken);
-        if (index.DeniedProcesses > 0)
+        // With -ProcessId alone, the owners of the other processes only matter for the sockets those
+        // processes hold: when they hold none, there is nothing to warn about.
+        bool warn = index.DeniedProcesses > 0 && (!filterPids || names.Length > 0 || held);
+        if (warn)
         {
             diagnostics.DeniedProcesses += index.DeniedProcesses;
             diagnostics.Warn(DeniedWarning(index.DeniedProcesses));
         }
 
-        var pids = filterPids ? new HashSet<int>(query.ProcessIds) : null;
-        foreach (var socket in buffered)
+        for (int i = 0; i < buffered.Count; i++)
         {
-            var owners = index.OwnersOf(socket.Inode);
-            if (pids is not null && !owners.Any(o => pids.Contains(o.ProcessId)))
+            var socket = buffered[i];
+            if (pids is not null && !HeldBy(owners[i], pids))
             {
                 continue;
             }
 
-            if (names.Length > 0 && !owners.Any(o => Wildcard.MatchesAny(names, o.ProcessName)))
+            if (names.Length > 0 && !owners[i].Any(o => Wildcard.MatchesAny(names, o.ProcessName)))
             {
                 continue;
             }
 
-            Attach(socket, owners);
+            Attach(socket, owners[i]);
             yield return socket;
         }
+    }
+
+    private static bool HeldBy(SocketOwner[] owners, HashSet<int> pids)
+    {
+        foreach (var owner in owners)
+        {
+            if (pids.Contains(owner.ProcessId))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Sets Owners and OwningProcess (the lowest pid, the one netstat -p prints).</summary>
     public static void Attach(SocketInfo socket, SocketOwner[] owners)
     {
         socket.Owners = owners;
-        socket.OwningProcess = owners.Length == 0 ? null : owners.Min(o => o.ProcessId);
+        if (owners.Length == 0)
+        {
+            socket.OwningProcess = null;
+            return;
+        }
+
+        int lowest = owners[0].ProcessId;
+        foreach (var owner in owners)
+        {
+            lowest = Math.Min(lowest, owner.ProcessId);
+        }
+
+        socket.OwningProcess = lowest;
     }
 }

@@ -5,30 +5,44 @@ namespace SocketTools.Linux;
 
 /// <summary>
 /// Which processes hold which sockets: one pass over /proc/&lt;pid&gt;/fd (readlink gives
-/// <c>socket:[inode]</c>) into a dictionary inode → owners. Every owner of a shared socket is kept,
+/// <c>socket:[inode]</c>) into an index inode → owners. Every owner of a shared socket is kept,
 /// in the order ss -p prints them (the last process and fd found first).
 /// </summary>
 /// <remarks>
-/// The pass reads directories with getdents64 and links with readlinkat relative to an open
-/// directory (no path strings, no FileSystemInfo), on up to four threads: processes in parallel, and
-/// a process with thousands of fds split between threads. Only fds whose inode is in the wanted set
-/// are recorded, so its cost is linear in the number of fds on the host. Processes that exit and fds
-/// that close during the pass are skipped; a /proc/&lt;pid&gt;/fd that cannot be opened (EACCES for
-/// other users' processes when not root) is counted in <see cref="DeniedProcesses"/>. It never
-/// throws for a single process.
+/// The pass (<see cref="OwnerScan"/>) reads directories with getdents64 and links with readlinkat
+/// relative to an open directory (no path strings, no FileSystemInfo), on up to four threads:
+/// processes in parallel, and a process with thousands of fds split into chunks that idle threads
+/// take. When a set of inodes is given, only fds whose inode is in it are recorded; either way its
+/// cost is linear in the number of fds on the host. Processes that exit and fds that close during
+/// the pass are skipped; a /proc/&lt;pid&gt;/fd that cannot be opened (EACCES for other users'
+/// processes when not root) is counted in <see cref="DeniedProcesses"/>. It never throws for a
+/// single process.
 /// </remarks>
 public sealed class OwnerIndex
 {
     private static readonly SocketOwner[] None = [];
-    private readonly Dictionary<ulong, SocketOwner[]> _owners;
 
-    private OwnerIndex(Dictionary<ulong, SocketOwner[]> owners, int scanned, int denied, int vanished)
+    /// <summary>inode → the index in <see cref="_hits"/> of its last hit (the owner ss prints first).</summary>
+    private readonly Dictionary<ulong, int> _last;
+
+    /// <summary>Every hit in the order the pass found them; <see cref="Hit.Previous"/> chains one inode's hits backwards.</summary>
+    private readonly Hit[] _hits;
+
+    /// <summary>The process id and name of each <see cref="Hit.Process"/>.</summary>
+    private readonly (int Pid, string Name)[] _processes;
+
+    private OwnerIndex(Dictionary<ulong, int> last, Hit[] hits, (int, string)[] processes, int scanned, int denied, int vanished)
     {
-        _owners = owners;
+        _last = last;
+        _hits = hits;
+        _processes = processes;
         ScannedProcesses = scanned;
         DeniedProcesses = denied;
         VanishedProcesses = vanished;
     }
+
+    /// <summary>An index without owners (nothing was looked up).</summary>
+    internal static OwnerIndex Empty { get; } = new([], [], [], 0, 0, 0);
 
     /// <summary>Processes whose fd directory was read.</summary>
     public int ScannedProcesses { get; }
@@ -40,14 +54,35 @@ public sealed class OwnerIndex
     public int VanishedProcesses { get; }
 
     /// <summary>How many sockets have at least one owner.</summary>
-    public int Count => _owners.Count;
+    public int Count => _last.Count;
 
     /// <summary>Every inode that has at least one owner.</summary>
-    public IEnumerable<ulong> Inodes => _owners.Keys;
+    public IEnumerable<ulong> Inodes => _last.Keys;
 
     /// <summary>The owners of one socket, as ss -p orders them; empty when none was found.</summary>
-    public SocketOwner[] OwnersOf(ulong inode) =>
-        inode != 0 && _owners.TryGetValue(inode, out var owners) ? owners : None;
+    public SocketOwner[] OwnersOf(ulong inode)
+    {
+        if (inode == 0 || !_last.TryGetValue(inode, out int last))
+        {
+            return None;
+        }
+
+        int n = 0;
+        for (int i = last; i >= 0; i = _hits[i].Previous)
+        {
+            n++;
+        }
+
+        var owners = new SocketOwner[n];
+        n = 0;
+        for (int i = last; i >= 0; i = _hits[i].Previous)
+        {
+            var (pid, name) = _processes[_hits[i].Process];
+            owners[n++] = new SocketOwner(pid, name, _hits[i].Fd);
+        }
+
+        return owners;
+    }
 
     /// <summary>
     /// Builds the index with one pass over /proc.
@@ -60,117 +95,444 @@ public sealed class OwnerIndex
     public static OwnerIndex Build(IReadOnlySet<ulong>? inodes, IReadOnlyCollection<int>? processIds = null,
         CancellationToken cancellationToken = default, string procRoot = "/proc")
     {
-        var hits = new List<Hit>();
-        var names = new Dictionary<int, string>();
-        int scanned = 0, denied = 0, vanished = 0;
         if (inodes is { Count: 0 })
         {
-            return new OwnerIndex([], 0, 0, 0);
+            return Empty;
         }
 
-        int procFd = OpenDirectory(Libc.O_RDONLY, procRoot);
-        if (procFd < 0)
+        using var scan = OwnerScan.Start(inodes, processIds, background: false, cancellationToken, procRoot);
+        return scan.Finish();
+    }
+
+    /// <summary>Joins what the pass found, per process in /proc's order, into the index.</summary>
+    internal static OwnerIndex Join(IReadOnlyList<OwnerScan.ProcessScan> processes)
+    {
+        int scanned = 0, denied = 0, vanished = 0, total = 0, owning = 0;
+        foreach (var p in processes)
+        {
+            switch (p.Result)
+            {
+                case OwnerScan.Outcome.Read:
+                    scanned++;
+                    break;
+                case OwnerScan.Outcome.Denied:
+                    denied++;
+                    break;
+                default:
+                    vanished++;
+                    break;
+            }
+
+            if (p.HitCount > 0)
+            {
+                total += p.HitCount;
+                owning++;
+            }
+        }
+
+        var hits = new Hit[total];
+        var names = new (int, string)[owning];
+        var last = new Dictionary<ulong, int>(total);
+        int k = 0, slot = 0;
+        foreach (var p in processes)
+        {
+            if (p.HitCount == 0)
+            {
+                continue;
+            }
+
+            names[slot] = (p.Pid, p.Name ?? "?");
+            foreach (var part in p.Parts!)
+            {
+                if (part is null)
+                {
+                    continue;
+                }
+
+                foreach (var (inode, fd) in part)
+                {
+                    // ss -p prepends each owner to its hash chain, so it prints the last one found first.
+                    ref int previous = ref CollectionsMarshal.GetValueRefOrAddDefault(last, inode, out bool exists);
+                    hits[k] = new Hit(inode, fd, slot, exists ? previous : -1);
+                    previous = k++;
+                }
+            }
+
+            slot++;
+        }
+
+        return new OwnerIndex(last, hits, names, scanned, denied, vanished);
+    }
+
+    /// <summary>One socket fd: its inode, fd number, process slot, and the index of the same inode's previous hit (-1: none).</summary>
+    private readonly record struct Hit(ulong Inode, int Fd, int Process, int Previous);
+
+    /// <summary>The inode of a "socket:[12345]" link text, or 0 when it is something else.</summary>
+    internal static unsafe ulong ParseSocketLink(byte* text, int length)
+    {
+        // "socket:[" is 8 bytes; the shortest link is "socket:[1]".
+        if (length < 10 || text[0] != 's' || text[1] != 'o' || text[2] != 'c' || text[3] != 'k'
+            || text[4] != 'e' || text[5] != 't' || text[6] != ':' || text[7] != '[' || text[length - 1] != ']')
+        {
+            return 0;
+        }
+
+        ulong inode = 0;
+        for (int i = 8; i < length - 1; i++)
+        {
+            uint d = (uint)(text[i] - '0');
+            if (d > 9)
+            {
+                return 0;
+            }
+
+            inode = inode * 10 + d;
+        }
+
+        return inode;
+    }
+}
+
+/// <summary>
+/// The /proc pass behind <see cref="OwnerIndex"/>, which can run in the background: started before
+/// the sockets are read (on its own threads), finished when they have been (the caller's thread
+/// joins the work that is left), or disposed unfinished (it stops between items).
+/// </summary>
+/// <remarks>
+/// Work items are processes (in /proc's order) and chunks of a process with many fds: the thread
+/// that lists such a process queues its chunks, and threads without a process take them. Results
+/// are kept per process and per chunk, so the joined index does not depend on the threads.
+/// </remarks>
+internal sealed class OwnerScan : IDisposable
+{
+    /// <summary>A process's fd directory with this many entries or more is split into chunks for several threads.</summary>
+    internal const int SplitAt = 4096;
+
+    /// <summary>The fds one chunk resolves.</summary>
+    internal const int ChunkSize = 1024;
+
+    private readonly object _gate = new();
+    private readonly Queue<(ProcessScan Process, int Part)> _chunks = new();
+    private readonly IReadOnlySet<ulong>? _inodes;
+    private readonly string _procRoot;
+    private readonly CancellationToken _cancellationToken;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly int _workers;
+    private readonly List<Thread> _threads = [];
+    private readonly ProcessScan[] _processes = [];
+    private readonly int _procFd = -1;
+    private readonly SocketToolsException? _unavailable;
+    private int _next;
+    private int _listing;
+    private Exception? _error;
+    private bool _closed;
+
+    private OwnerScan(IReadOnlySet<ulong>? inodes, IReadOnlyCollection<int>? processIds, CancellationToken cancellationToken, string procRoot)
+    {
+        _inodes = inodes;
+        _procRoot = procRoot;
+        _cancellationToken = cancellationToken;
+        _workers = Workers;
+        _procFd = OpenDirectory(procRoot);
+        if (_procFd < 0)
         {
             int errno = Marshal.GetLastPInvokeError();
-            throw new SocketToolsException("ProcUnavailable", SocketToolsException.KindOf(errno) == ErrorKind.ObjectNotFound
+            _unavailable = new SocketToolsException("ProcUnavailable", SocketToolsException.KindOf(errno) == ErrorKind.ObjectNotFound
                     ? ErrorKind.ResourceUnavailable : SocketToolsException.KindOf(errno),
                 $"Cannot open {procRoot}: {Errno.Describe(errno)}.", errno)
             { RecommendedAction = "Owners are read from /proc; mount procfs (mount -t proc proc /proc)." };
+            return;
         }
 
+        var pids = (processIds ?? (IEnumerable<int>)ListProcesses(_procFd)).Where(p => p > 0).Distinct();
+        _processes = pids.Select(p => new ProcessScan(p)).ToArray();
+    }
+
+    /// <summary>Threads for the pass: the cores, at most 4 (the work is syscalls on a shared kernel).</summary>
+    private static int Workers => Math.Clamp(Environment.ProcessorCount, 1, 4);
+
+    /// <summary>
+    /// Lists the processes and starts reading their fds. In the <paramref name="background"/> the
+    /// pass starts at once on threads of its own (one fewer than the cores, at least one); otherwise
+    /// <see cref="Finish"/> runs it on the caller's thread and as many more. A /proc that cannot be
+    /// opened fails in <see cref="Finish"/>.
+    /// </summary>
+    public static OwnerScan Start(IReadOnlySet<ulong>? inodes, IReadOnlyCollection<int>? processIds, bool background,
+        CancellationToken cancellationToken = default, string procRoot = "/proc")
+    {
+        var scan = new OwnerScan(inodes, processIds, cancellationToken, procRoot);
+        if (background)
+        {
+            scan.StartThreads(Math.Max(1, scan._workers - 1));
+        }
+
+        return scan;
+    }
+
+    private void StartThreads(int count)
+    {
+        if (_procFd < 0 || _processes.Length == 0)
+        {
+            return;
+        }
+
+        for (int i = 0; i < count; i++)
+        {
+            var thread = new Thread(Work) { IsBackground = true, Name = "SocketTools owner scan" };
+            thread.Start();
+            _threads.Add(thread);
+        }
+    }
+
+    /// <summary>Completes the pass (the calling thread helps) and joins the result.</summary>
+    public OwnerIndex Finish()
+    {
+        if (_unavailable is not null)
+        {
+            throw _unavailable;
+        }
+
+        if (_threads.Count == 0)
+        {
+            StartThreads(_workers - 1);
+        }
+
+        Work();
+        Stop(cancel: false);
+        if (_error is not null)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(_error);
+        }
+
+        _cancellationToken.ThrowIfCancellationRequested();
+        return OwnerIndex.Join(_processes);
+    }
+
+    /// <summary>Stops the pass where it is (when not finished) and releases its descriptors.</summary>
+    public void Dispose() => Stop(cancel: true);
+
+    private void Stop(bool cancel)
+    {
+        if (_closed)
+        {
+            return;
+        }
+
+        if (cancel)
+        {
+            lock (_gate)
+            {
+                _stop.Cancel();
+                Monitor.PulseAll(_gate);
+            }
+        }
+
+        foreach (var thread in _threads)
+        {
+            thread.Join();
+        }
+
+        _closed = true;
+        foreach (var p in _processes)
+        {
+            // Split processes whose chunks were not all taken (a stop, an error) still hold their directory.
+            if (p.FdDir >= 0)
+            {
+                Libc.Close(p.FdDir);
+                p.FdDir = -1;
+            }
+        }
+
+        if (_procFd >= 0)
+        {
+            Libc.Close(_procFd);
+        }
+
+        _stop.Dispose();
+    }
+
+    /// <summary>One thread's loop: take a process or a chunk until none is left.</summary>
+    private void Work()
+    {
+        byte[] buffer = new byte[32768];
+        while (Take(out var process, out int part))
+        {
+            try
+            {
+                if (part < 0)
+                {
+                    ScanProcess(process, buffer);
+                }
+                else
+                {
+                    ResolvePart(process, part);
+                }
+            }
+            catch (Exception e)
+            {
+                lock (_gate)
+                {
+                    _error ??= e;
+                    Monitor.PulseAll(_gate);
+                }
+
+                return;
+            }
+        }
+    }
+
+    /// <summary>The next process (part -1) to list, else a queued chunk; false when the pass is done or stopped.</summary>
+    private bool Take(out ProcessScan process, out int part)
+    {
+        lock (_gate)
+        {
+            while (true)
+            {
+                if (_error is not null || _stop.IsCancellationRequested || _cancellationToken.IsCancellationRequested)
+                {
+                    break;
+                }
+
+                // Whole processes first (threads on different processes do not contend in the kernel), chunks after.
+                if (_next < _processes.Length)
+                {
+                    process = _processes[_next++];
+                    part = -1;
+                    _listing++;
+                    return true;
+                }
+
+                if (_chunks.Count > 0)
+                {
+                    (process, part) = _chunks.Dequeue();
+                    return true;
+                }
+
+                if (_listing == 0)
+                {
+                    break;
+                }
+
+                // A thread is listing a process: it may queue chunks.
+                Monitor.Wait(_gate);
+            }
+        }
+
+        process = null!;
+        part = 0;
+        return false;
+    }
+
+    /// <summary>Lists /proc/PID/fd and resolves it, or queues its chunks when it is large.</summary>
+    private unsafe void ScanProcess(ProcessScan p, byte[] buffer)
+    {
+        int chunks = 0;
         try
         {
-            var pids = (processIds ?? (IEnumerable<int>)ListProcesses(procFd)).Where(p => p > 0).Distinct().ToList();
-            var perProcess = new List<Hit>?[pids.Count];
-            var results = new ScanResult[pids.Count];
-            int workers = Workers;
-            if (workers <= 1 || pids.Count < 2)
+            byte* path = stackalloc byte[32];
+            int len = WriteNumber(path, p.Pid);
+            path[len++] = (byte)'/';
+            path[len++] = (byte)'f';
+            path[len++] = (byte)'d';
+            path[len] = 0;
+            int fdDir = Libc.OpenAt(_procFd, path, Libc.O_RDONLY | Libc.O_CLOEXEC);
+            if (fdDir < 0)
             {
-                for (int i = 0; i < pids.Count; i++)
-                {
-                    cancellationToken.ThrowIfCancellationRequested();
-                    results[i] = ScanProcess(procFd, pids[i], inodes, workers, out perProcess[i]);
-                }
-            }
-            else
-            {
-                // The kernel work (readdir and readlink under /proc) is per process and runs in parallel;
-                // results are kept per process and joined in /proc's order, so the outcome is the same.
-                Parallel.For(0, pids.Count, new ParallelOptions { MaxDegreeOfParallelism = workers, CancellationToken = cancellationToken },
-                    i => results[i] = ScanProcess(procFd, pids[i], inodes, workers, out perProcess[i]));
+                int errno = Marshal.GetLastPInvokeError();
+                p.Result = errno is Errno.EACCES or Errno.EPERM ? Outcome.Denied : Outcome.Gone;
+                return;
             }
 
-            for (int i = 0; i < pids.Count; i++)
-            {
-                switch (results[i])
-                {
-                    case ScanResult.Read:
-                        scanned++;
-                        break;
-                    case ScanResult.Denied:
-                        denied++;
-                        break;
-                    default:
-                        vanished++;
-                        break;
-                }
-
-                if (perProcess[i] is { } found)
-                {
-                    hits.AddRange(found);
-                }
-            }
+            p.FdDir = fdDir;
+            p.Result = ListFds(fdDir, buffer, out p.Fds);
+            chunks = p.Fds.Count >= SplitAt && _workers > 1 ? (p.Fds.Count + ChunkSize - 1) / ChunkSize : 1;
+            p.Parts = new List<(ulong, int)>?[chunks];
+            p.Pending = chunks;
         }
         finally
         {
-            Libc.Close(procFd);
+            lock (_gate)
+            {
+                for (int k = 1; k < chunks; k++)
+                {
+                    _chunks.Enqueue((p, k));
+                }
+
+                _listing--;
+                Monitor.PulseAll(_gate);
+            }
         }
 
-        // ss -p prepends each owner to its hash chain, so it prints the last one found first.
-        var owners = new Dictionary<ulong, SocketOwner[]>(hits.Count);
-        for (int i = hits.Count - 1; i >= 0; i--)
+        if (chunks > 0)
         {
-            var hit = hits[i];
-            if (!names.TryGetValue(hit.Pid, out string? name))
-            {
-                name = ProcessInfo.ReadComm(hit.Pid, procRoot) ?? "?";
-                names[hit.Pid] = name;
-            }
-
-            var owner = new SocketOwner(hit.Pid, name, hit.Fd);
-            if (owners.TryGetValue(hit.Inode, out var list))
-            {
-                Array.Resize(ref list, list.Length + 1);
-                list[^1] = owner;
-                owners[hit.Inode] = list;
-            }
-            else
-            {
-                owners.Add(hit.Inode, [owner]);
-            }
+            ResolvePart(p, 0);
         }
-
-        return new OwnerIndex(owners, scanned, denied, vanished);
     }
 
-    private readonly record struct Hit(ulong Inode, int Pid, int Fd);
+    /// <summary>Resolves one chunk of a listed process; the thread that resolves its last one closes the directory and reads the name.</summary>
+    private void ResolvePart(ProcessScan p, int part)
+    {
+        int size = p.Parts!.Length == 1 ? p.Fds!.Count : ChunkSize;
+        int from = part * size;
+        p.Parts[part] = ResolveFds(p.FdDir, p.Fds!, from, Math.Min(p.Fds!.Count, from + size), _inodes);
+        if (Interlocked.Decrement(ref p.Pending) != 0)
+        {
+            return;
+        }
 
-    private enum ScanResult
+        Libc.Close(p.FdDir);
+        p.FdDir = -1;
+        foreach (var hits in p.Parts)
+        {
+            p.HitCount += hits?.Count ?? 0;
+        }
+
+        if (p.HitCount > 0)
+        {
+            p.Name = ProcessInfo.ReadComm(p.Pid, _procRoot);
+        }
+    }
+
+    /// <summary>What the pass found in one process.</summary>
+    internal sealed class ProcessScan(int pid)
+    {
+        public int Pid { get; } = pid;
+
+        public Outcome Result { get; set; }
+
+        /// <summary>The open /proc/PID/fd while its fds are being resolved; -1 otherwise.</summary>
+        public int FdDir = -1;
+
+        public List<int>? Fds;
+
+        /// <summary>The socket fds of each chunk in fd order (null: none).</summary>
+        public List<(ulong Inode, int Fd)>?[]? Parts { get; set; }
+
+        public int Pending;
+
+        public int HitCount { get; set; }
+
+        /// <summary>/proc/PID/comm, read when the process holds a recorded socket (null: unreadable).</summary>
+        public string? Name { get; set; }
+    }
+
+    /// <summary>How reading one process went.</summary>
+    internal enum Outcome
     {
         Read,
         Denied,
         Gone,
     }
 
-    private static unsafe int OpenDirectory(int dirFd, string path)
+    private static unsafe int OpenDirectory(string path)
     {
         Span<byte> buffer = stackalloc byte[path.Length * 3 + 1];
         int n = System.Text.Encoding.UTF8.GetBytes(path, buffer);
         buffer[n] = 0;
         fixed (byte* p = buffer)
         {
-            // dirFd is ignored for an absolute path.
-            return Libc.OpenAt(path.StartsWith('/') ? -100 /* AT_FDCWD */ : dirFd, p, Libc.O_RDONLY | Libc.O_CLOEXEC);
+            // A relative path is taken from the current directory.
+            return Libc.OpenAt(-100 /* AT_FDCWD */, p, Libc.O_RDONLY | Libc.O_CLOEXEC);
         }
     }
 
@@ -207,64 +569,10 @@ public sealed class OwnerIndex
         return pids;
     }
 
-    /// <summary>Threads for the pass: the cores, at most 4 (the work is syscalls on a shared kernel).</summary>
-    private static int Workers => Math.Clamp(Environment.ProcessorCount, 1, 4);
-
-    /// <summary>A process's fd directory with this many entries or more is itself read by several threads.</summary>
-    private const int SplitAt = 4096;
-
-    /// <summary>Reads /proc/PID/fd and records the fds that are wanted sockets (null when none).</summary>
-    private static unsafe ScanResult ScanProcess(int procFd, int pid, IReadOnlySet<ulong>? inodes, int workers, out List<Hit>? hits)
-    {
-        hits = null;
-        byte* path = stackalloc byte[32];
-        int len = WriteNumber(path, pid);
-        path[len++] = (byte)'/';
-        path[len++] = (byte)'f';
-        path[len++] = (byte)'d';
-        path[len] = 0;
-        int fdDir = Libc.OpenAt(procFd, path, Libc.O_RDONLY | Libc.O_CLOEXEC);
-        if (fdDir < 0)
-        {
-            int errno = Marshal.GetLastPInvokeError();
-            return errno is Errno.EACCES or Errno.EPERM ? ScanResult.Denied : ScanResult.Gone;
-        }
-
-        try
-        {
-            var result = ListFds(fdDir, out var fds);
-            if (fds.Count >= SplitAt && workers > 1)
-            {
-                int chunk = (fds.Count + workers - 1) / workers;
-                var parts = new List<Hit>?[workers];
-                Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers },
-                    w => parts[w] = ResolveFds(fdDir, pid, fds, w * chunk, Math.Min(fds.Count, (w + 1) * chunk), inodes));
-                foreach (var part in parts)
-                {
-                    if (part is not null)
-                    {
-                        (hits ??= new List<Hit>(part.Count)).AddRange(part);
-                    }
-                }
-            }
-            else
-            {
-                hits = ResolveFds(fdDir, pid, fds, 0, fds.Count, inodes);
-            }
-
-            return result;
-        }
-        finally
-        {
-            Libc.Close(fdDir);
-        }
-    }
-
     /// <summary>The fd numbers in an open /proc/PID/fd, in the kernel's (ascending) order.</summary>
-    private static unsafe ScanResult ListFds(int fdDir, out List<int> fds)
+    private static unsafe Outcome ListFds(int fdDir, byte[] buffer, out List<int> fds)
     {
         fds = new List<int>(64);
-        byte[] buffer = DentsBuffer ??= new byte[32768];
         fixed (byte* b = buffer)
         {
             while (true)
@@ -274,12 +582,12 @@ public sealed class OwnerIndex
                 {
                     // ENOENT: the process exited while its fds were listed. What was read stays.
                     int errno = Marshal.GetLastPInvokeError();
-                    return errno is Errno.EACCES or Errno.EPERM ? ScanResult.Denied : ScanResult.Read;
+                    return errno is Errno.EACCES or Errno.EPERM ? Outcome.Denied : Outcome.Read;
                 }
 
                 if (n == 0)
                 {
-                    return ScanResult.Read;
+                    return Outcome.Read;
                 }
 
                 for (nint off = 0; off < n;)
@@ -297,9 +605,9 @@ public sealed class OwnerIndex
     }
 
     /// <summary>readlinkat for fds[from..to): the wanted sockets among them, or null.</summary>
-    private static unsafe List<Hit>? ResolveFds(int fdDir, int pid, List<int> fds, int from, int to, IReadOnlySet<ulong>? inodes)
+    private static unsafe List<(ulong, int)>? ResolveFds(int fdDir, List<int> fds, int from, int to, IReadOnlySet<ulong>? inodes)
     {
-        List<Hit>? hits = null;
+        List<(ulong, int)>? hits = null;
         byte* name = stackalloc byte[16];
         byte* link = stackalloc byte[64];
         for (int i = from; i < to; i++)
@@ -312,42 +620,14 @@ public sealed class OwnerIndex
                 continue; // closed meanwhile, or not a socket
             }
 
-            ulong inode = ParseSocketLink(link, (int)got);
+            ulong inode = OwnerIndex.ParseSocketLink(link, (int)got);
             if (inode != 0 && (inodes is null || inodes.Contains(inode)))
             {
-                (hits ??= []).Add(new Hit(inode, pid, fd));
+                (hits ??= new List<(ulong, int)>(Math.Min(to - i, 256))).Add((inode, fd));
             }
         }
 
         return hits;
-    }
-
-    [ThreadStatic]
-    private static byte[]? DentsBuffer;
-
-    /// <summary>The inode of a "socket:[12345]" link text, or 0 when it is something else.</summary>
-    internal static unsafe ulong ParseSocketLink(byte* text, int length)
-    {
-        // "socket:[" is 8 bytes; the shortest link is "socket:[1]".
-        if (length < 10 || text[0] != 's' || text[1] != 'o' || text[2] != 'c' || text[3] != 'k'
-            || text[4] != 'e' || text[5] != 't' || text[6] != ':' || text[7] != '[' || text[length - 1] != ']')
-        {
-            return 0;
-        }
-
-        ulong inode = 0;
-        for (int i = 8; i < length - 1; i++)
-        {
-            uint d = (uint)(text[i] - '0');
-            if (d > 9)
-            {
-                return 0;
-            }
-
-            inode = inode * 10 + d;
-        }
-
-        return inode;
     }
 
     /// <summary>A NUL-terminated decimal name, or -1 when it is not all digits (".", "self" …).</summary>
