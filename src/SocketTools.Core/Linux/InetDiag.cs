@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Net;
 
 namespace SocketTools.Linux;
 
@@ -70,7 +69,11 @@ internal static class InetDiag
     }
 
     /// <summary>Decodes one inet_diag_msg with its attributes.</summary>
-    internal static SocketInfo Parse(ReadOnlySpan<byte> msg, SocketProtocol protocol, InterfaceNames? names)
+    /// <param name="msg">The message payload.</param>
+    /// <param name="protocol">The protocol the dump asked for.</param>
+    /// <param name="names">Interface names (null: none).</param>
+    /// <param name="addresses">Address texts shared by the sockets of one enumeration (null: formatted every time).</param>
+    internal static SocketInfo Parse(ReadOnlySpan<byte> msg, SocketProtocol protocol, InterfaceNames? names, AddressText? addresses = null)
     {
         if (msg.Length < MessageLength)
         {
@@ -88,8 +91,8 @@ internal static class InetDiag
         byte timer = msg[2];
         int localPort = BinaryPrimitives.ReadUInt16BigEndian(msg[4..]);
         int remotePort = BinaryPrimitives.ReadUInt16BigEndian(msg[6..]);
-        var local = Address(msg.Slice(8, 16), v6);
-        var remote = Address(msg.Slice(24, 16), v6);
+        var local = AddressText.Of(msg.Slice(8, 16), v6, addresses);
+        var remote = AddressText.Of(msg.Slice(24, 16), v6, addresses);
         int ifindex = (int)BinaryPrimitives.ReadUInt32LittleEndian(msg[40..]);
         ulong cookie = BinaryPrimitives.ReadUInt32LittleEndian(msg[44..])
             | ((ulong)BinaryPrimitives.ReadUInt32LittleEndian(msg[48..]) << 32);
@@ -170,38 +173,5 @@ internal static class InetDiag
             Tcp = info.IsEmpty && congestion is null ? null : TcpInfo.Decode(info, congestion),
             Memory = memory,
         };
-    }
-
-    private const string V4Any = "0.0.0.0";
-    private const string V6Any = "::";
-    private const string V4Loopback = "127.0.0.1";
-    private const string V6Loopback = "::1";
-
-    /// <summary>The address as IPAddress.ToString writes it; the common ones without allocating.</summary>
-    private static string Address(ReadOnlySpan<byte> bytes, bool v6)
-    {
-        if (!v6)
-        {
-            uint raw = BinaryPrimitives.ReadUInt32LittleEndian(bytes);
-            return raw switch
-            {
-                0 => V4Any,
-                0x0100007f => V4Loopback,
-                _ => new IPAddress(raw).ToString(),
-            };
-        }
-
-        int last = bytes[..16].LastIndexOfAnyExcept((byte)0);
-        if (last < 0)
-        {
-            return V6Any;
-        }
-
-        if (last == 15 && bytes[15] == 1 && bytes[..15].IndexOfAnyExcept((byte)0) < 0)
-        {
-            return V6Loopback;
-        }
-
-        return new IPAddress(bytes[..16]).ToString();
     }
 }

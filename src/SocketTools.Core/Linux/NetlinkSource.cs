@@ -109,6 +109,8 @@ public sealed class NetlinkSource : ISocketSource
             _ => InetDiag.IPPROTO_RAW,
         };
 
+        // Address texts are shared within one dump (the local addresses are few, remote ones often too).
+        var addresses = new AddressText();
         byte ext = 0;
         if (query.IncludeInfo && protocol == SocketProtocol.Tcp)
         {
@@ -136,7 +138,7 @@ public sealed class NetlinkSource : ISocketSource
             // raw_diag dumps every raw socket whatever sdiag_raw_protocol says; IPPROTO_RAW is ss's choice.
             byte rawProtocol = protocol == SocketProtocol.Raw ? InetDiag.IPPROTO_RAW : (byte)0;
             int length = InetDiag.BuildRequest(request, af, ipProtocol, ext, states, filter.Bytecode, rawProtocol);
-            var dump = socket.Dump(request, length, msg => InetDiag.Parse(msg, protocol, names), cancellationToken).GetEnumerator();
+            var dump = socket.Dump(request, length, msg => InetDiag.Parse(msg, protocol, names, addresses), cancellationToken).GetEnumerator();
             bool more;
             try
             {
@@ -150,7 +152,7 @@ public sealed class NetlinkSource : ISocketSource
                 dump.Dispose();
                 filter.Bytecode = null;
                 length = InetDiag.BuildRequest(request, af, ipProtocol, ext, states, default, rawProtocol);
-                dump = socket.Dump(request, length, msg => InetDiag.Parse(msg, protocol, names), cancellationToken).GetEnumerator();
+                dump = socket.Dump(request, length, msg => InetDiag.Parse(msg, protocol, names, addresses), cancellationToken).GetEnumerator();
                 more = dump.MoveNext();
             }
 
