@@ -199,9 +199,10 @@ public sealed class OwnerIndex
 /// joins the work that is left), or disposed unfinished (it stops between items).
 /// </summary>
 /// <remarks>
-/// Work items are processes (in /proc's order) and chunks of a process with many fds: the thread
-/// that lists such a process queues its chunks, and threads without a process take them. Results
-/// are kept per process and per chunk, so the joined index does not depend on the threads.
+/// Each thread takes the next process (in /proc's order), lists its fds and resolves them; a process
+/// with many fds is resolved in chunks, which threads that find no process left to list help with
+/// (the process with the most chunks left first). Results are kept per process and per chunk, so
+/// the joined index does not depend on the threads.
 /// </remarks>
 internal sealed class OwnerScan : IDisposable
 {
@@ -212,7 +213,7 @@ internal sealed class OwnerScan : IDisposable
     internal const int ChunkSize = 1024;
 
     private readonly object _gate = new();
-    private readonly Queue<(ProcessScan Process, int Part)> _chunks = new();
+    private readonly List<ProcessScan> _split = [];
     private readonly IReadOnlySet<ulong>? _inodes;
     private readonly string _procRoot;
     private readonly CancellationToken _cancellationToken;
@@ -351,22 +352,20 @@ internal sealed class OwnerScan : IDisposable
         _stop.Dispose();
     }
 
-    /// <summary>One thread's loop: take a process or a chunk until none is left.</summary>
+    /// <summary>One thread's loop: list a process and resolve its chunks, or help with another's, until none is left.</summary>
     private void Work()
     {
         byte[] buffer = new byte[32768];
-        while (Take(out var process, out int part))
+        while (Take(out var process, out bool list))
         {
             try
             {
-                if (part < 0)
+                if (list && !ListProcess(process, buffer))
                 {
-                    ScanProcess(process, buffer);
+                    continue;
                 }
-                else
-                {
-                    ResolvePart(process, part);
-                }
+
+                ResolveChunks(process);
             }
             catch (Exception e)
             {
@@ -381,8 +380,11 @@ internal sealed class OwnerScan : IDisposable
         }
     }
 
-    /// <summary>The next process (part -1) to list, else a queued chunk; false when the pass is done or stopped.</summary>
-    private bool Take(out ProcessScan process, out int part)
+    /// <summary>
+    /// The next process to list, else a listed process with chunks left (the one with the most);
+    /// false when the pass is done or stopped.
+    /// </summary>
+    private bool Take(out ProcessScan process, out bool list)
     {
         lock (_gate)
         {
@@ -393,18 +395,34 @@ internal sealed class OwnerScan : IDisposable
                     break;
                 }
 
-                // Whole processes first (threads on different processes do not contend in the kernel), chunks after.
+                // Whole processes first: threads on different processes do not contend in the kernel.
                 if (_next < _processes.Length)
                 {
                     process = _processes[_next++];
-                    part = -1;
+                    list = true;
                     _listing++;
                     return true;
                 }
 
-                if (_chunks.Count > 0)
+                ProcessScan? best = null;
+                int left = 0;
+                for (int i = _split.Count - 1; i >= 0; i--)
                 {
-                    (process, part) = _chunks.Dequeue();
+                    int n = _split[i].ChunksLeft;
+                    if (n <= 0)
+                    {
+                        _split.RemoveAt(i);
+                    }
+                    else if (n > left)
+                    {
+                        (best, left) = (_split[i], n);
+                    }
+                }
+
+                if (best is not null)
+                {
+                    process = best;
+                    list = false;
                     return true;
                 }
 
@@ -413,20 +431,20 @@ internal sealed class OwnerScan : IDisposable
                     break;
                 }
 
-                // A thread is listing a process: it may queue chunks.
+                // A thread is listing a process: it may have chunks to share.
                 Monitor.Wait(_gate);
             }
         }
 
         process = null!;
-        part = 0;
+        list = false;
         return false;
     }
 
-    /// <summary>Lists /proc/PID/fd and resolves it, or queues its chunks when it is large.</summary>
-    private unsafe void ScanProcess(ProcessScan p, byte[] buffer)
+    /// <summary>Opens and lists /proc/PID/fd; false when there is nothing to resolve (the process is gone or denied).</summary>
+    private unsafe bool ListProcess(ProcessScan p, byte[] buffer)
     {
-        int chunks = 0;
+        bool split = false;
         try
         {
             byte* path = stackalloc byte[32];
@@ -440,32 +458,46 @@ internal sealed class OwnerScan : IDisposable
             {
                 int errno = Marshal.GetLastPInvokeError();
                 p.Result = errno is Errno.EACCES or Errno.EPERM ? Outcome.Denied : Outcome.Gone;
-                return;
+                return false;
             }
 
             p.FdDir = fdDir;
-            p.Result = ListFds(fdDir, buffer, out p.Fds);
-            chunks = p.Fds.Count >= SplitAt && _workers > 1 ? (p.Fds.Count + ChunkSize - 1) / ChunkSize : 1;
+            p.Result = ListFds(fdDir, buffer, out var fds);
+            int chunks = fds.Count >= SplitAt && _workers > 1 ? (fds.Count + ChunkSize - 1) / ChunkSize : 1;
+            p.Fds = fds;
             p.Parts = new List<(ulong, int)>?[chunks];
             p.Pending = chunks;
+            split = chunks > 1;
+            return true;
         }
         finally
         {
             lock (_gate)
             {
-                for (int k = 1; k < chunks; k++)
+                if (split)
                 {
-                    _chunks.Enqueue((p, k));
+                    // Threads without a process of their own help with its chunks.
+                    _split.Add(p);
                 }
 
                 _listing--;
                 Monitor.PulseAll(_gate);
             }
         }
+    }
 
-        if (chunks > 0)
+    /// <summary>Resolves chunks of a listed process until none is left to take.</summary>
+    private void ResolveChunks(ProcessScan p)
+    {
+        int count = p.Parts!.Length;
+        int part;
+        while ((part = Interlocked.Increment(ref p.NextChunk) - 1) < count)
         {
-            ResolvePart(p, 0);
+            ResolvePart(p, part);
+            if (_stop.IsCancellationRequested || _cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
         }
     }
 
@@ -482,12 +514,14 @@ internal sealed class OwnerScan : IDisposable
 
         Libc.Close(p.FdDir);
         p.FdDir = -1;
-        foreach (var hits in p.Parts)
+        int hits = 0;
+        foreach (var found in p.Parts)
         {
-            p.HitCount += hits?.Count ?? 0;
+            hits += found?.Count ?? 0;
         }
 
-        if (p.HitCount > 0)
+        p.HitCount = hits;
+        if (hits > 0)
         {
             p.Name = ProcessInfo.ReadComm(p.Pid, _procRoot);
         }
@@ -508,7 +542,14 @@ internal sealed class OwnerScan : IDisposable
         /// <summary>The socket fds of each chunk in fd order (null: none).</summary>
         public List<(ulong Inode, int Fd)>?[]? Parts { get; set; }
 
+        /// <summary>Chunks not resolved yet (the thread that brings it to 0 finishes the process).</summary>
         public int Pending;
+
+        /// <summary>The next chunk to take.</summary>
+        public int NextChunk;
+
+        /// <summary>How many chunks are left to take.</summary>
+        public int ChunksLeft => (Parts?.Length ?? 0) - Volatile.Read(ref NextChunk);
 
         public int HitCount { get; set; }
 
@@ -623,7 +664,7 @@ internal sealed class OwnerScan : IDisposable
             ulong inode = OwnerIndex.ParseSocketLink(link, (int)got);
             if (inode != 0 && (inodes is null || inodes.Contains(inode)))
             {
-                (hits ??= new List<(ulong, int)>(Math.Min(to - i, 256))).Add((inode, fd));
+                (hits ??= new List<(ulong, int)>(Math.Min(to - i, ChunkSize))).Add((inode, fd));
             }
         }
 

@@ -196,6 +196,48 @@ time.sleep(3600)
         Assert.Equal(scenario.Child, row.Id);
     }
 
+    [Fact]
+    public void ProcessesWithThousandsOfFdsEqualSs()
+    {
+        // Two processes (a fork: each socket has both as owners, in ss's order) with more fds than
+        // OwnerScan.SplitAt and other files between the sockets: their fd tables are resolved in chunks.
+        using var ns = new LiveNamespace();
+        const string script = """
+import os, resource, socket, sys, time
+soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, 12000), hard))
+keep = []
+for i in range(5000):
+    u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); u.bind(("127.0.0.1", 0)); keep.append(u)
+    if i % 10 == 0: keep.append(open("/dev/null"))
+child = os.fork()
+if child == 0:
+    mine = [socket.socket(socket.AF_INET6, socket.SOCK_DGRAM) for _ in range(100)]
+    for m in mine: m.bind(("::1", 0))
+    time.sleep(3600); sys.exit(0)
+time.sleep(0.5)
+print(os.getpid(), child, flush=True)
+time.sleep(3600)
+""";
+        var p = ns.Start("python3", "-c", script);
+        var f = p.StandardOutput.ReadLine()!.Split(' ');
+        int parent = int.Parse(f[0], System.Globalization.CultureInfo.InvariantCulture);
+        int child = int.Parse(f[1], System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(5000 >= OwnerScan.SplitAt, "the scenario no longer splits a process");
+
+        var ours = SocketReader.Read(new SocketQuery { Protocols = [SocketProtocol.Udp], NetworkNamespace = ns.Name, IncludeProcess = true }).ToList();
+        var theirs = SsLine.Parse(ns.Ss("-tuanp")).ToDictionary(l => Key(l.Netid, l.Local, l.Peer), l => Regex.Match(l.Rest, @"users:\(.*\)").Value);
+        Assert.Equal(5100, theirs.Count);
+        Assert.Equal(theirs.Count, ours.Count);
+        Assert.All(ours, s => Assert.Equal(theirs[Key(SsText.Netid(s.Protocol, s.Type), SsText.Local(s), SsText.Peer(s))], SsText.Users(s.Owners)));
+        Assert.Equal(5000, ours.Count(s => s.Owners.Count == 2 && s.OwningProcess == Math.Min(parent, child)));
+
+        // The same pass run synchronously (Get-SocketProcess): one row per (process, fd), each once.
+        var rows = SocketProcesses.Of(ours, new QueryDiagnostics()).ToList();
+        Assert.Equal(10100, rows.Count);
+        Assert.Equal(rows.Count, rows.Select(r => (r.Id, r.Fd)).Distinct().Count());
+        Assert.Equal(5100, rows.Count(r => r.Id == child));
+    }
 }
 
 /// <summary>Runs alone: the churn moves host-wide socket counters (sockstat's TCP alloc) that other live tests compare with ss.</summary>
