@@ -31,6 +31,8 @@ internal static class Profile
             ("profile: SocketReader.Read", () => SocketReader.Read(query).LongCount()),
             ("profile: InetDiag.Parse alone, captured replies", () => ParseCaptured(captured, null)),
             ("profile: InetDiag.Parse + SocketQuery.Matches, captured", () => ParseCaptured(captured, query)),
+            ("profile: owner pass alone (OwnerIndex.Build, every socket on the host)", () => OwnerIndex.Build(null).Count),
+            ("profile: SocketReader.Read -IncludeProcess", () => SocketReader.Read(query with { IncludeProcess = true }).LongCount()),
         };
         var samples = h.Compare(layers);
         for (int i = 0; i < layers.Length; i++)
