@@ -21,7 +21,6 @@ public static class OwnerEnrichment
         QueryDiagnostics diagnostics, CancellationToken cancellationToken = default)
     {
         var buffered = new List<SocketInfo>();
-        SocketOwner[][] owners;
         OwnerIndex index;
         bool anyInode = false;
         using (var scan = OwnerScan.Start(null, null, background: true, cancellationToken))
@@ -39,12 +38,12 @@ public static class OwnerEnrichment
         bool filterPids = query.ProcessIds.Count > 0;
         var pids = filterPids ? new HashSet<int>(query.ProcessIds) : null;
         var names = query.ProcessNames.Select(n => new Wildcard(n)).ToArray();
-        owners = new SocketOwner[buffered.Count][];
         bool held = false;
-        for (int i = 0; i < buffered.Count; i++)
+        foreach (var socket in buffered)
         {
-            owners[i] = index.OwnersOf(buffered[i].Inode);
-            held |= pids is not null && HeldBy(owners[i], pids);
+            // Set on every buffered socket; only those that pass the process filters are yielded.
+            Attach(socket, index.OwnersOf(socket.Inode));
+            held |= pids is not null && HeldBy(socket.Owners, pids);
         }
 
         // With -ProcessId alone, the owners of the other processes only matter for the sockets those
@@ -56,29 +55,27 @@ public static class OwnerEnrichment
             diagnostics.Warn(DeniedWarning(index.DeniedProcesses));
         }
 
-        for (int i = 0; i < buffered.Count; i++)
+        foreach (var socket in buffered)
         {
-            var socket = buffered[i];
-            if (pids is not null && !HeldBy(owners[i], pids))
+            if (pids is not null && !HeldBy(socket.Owners, pids))
             {
                 continue;
             }
 
-            if (names.Length > 0 && !owners[i].Any(o => Wildcard.MatchesAny(names, o.ProcessName)))
+            if (names.Length > 0 && !socket.Owners.Any(o => Wildcard.MatchesAny(names, o.ProcessName)))
             {
                 continue;
             }
 
-            Attach(socket, owners[i]);
             yield return socket;
         }
     }
 
-    private static bool HeldBy(SocketOwner[] owners, HashSet<int> pids)
+    private static bool HeldBy(SocketOwnerList owners, HashSet<int> pids)
     {
-        foreach (var owner in owners)
+        for (int i = 0; i < owners.Count; i++)
         {
-            if (pids.Contains(owner.ProcessId))
+            if (pids.Contains(owners[i].ProcessId))
             {
                 return true;
             }
