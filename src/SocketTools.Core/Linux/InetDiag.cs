@@ -68,6 +68,18 @@ internal static class InetDiag
         return total;
     }
 
+    /// <summary>The socket type of an inet protocol: TCP stream, UDP datagram, raw.</summary>
+    internal static SocketKind TypeOf(SocketProtocol protocol) => protocol switch
+    {
+        SocketProtocol.Tcp => SocketKind.Stream,
+        SocketProtocol.Udp => SocketKind.Datagram,
+        _ => SocketKind.Raw,
+    };
+
+    /// <summary>The state users see: the kernel's request sockets (NEW_SYN_RECV) are SYN-RECV, as ss shows them.</summary>
+    internal static SocketState UserState(SocketState state) =>
+        state == SocketState.NewSynReceived ? SocketState.SynReceived : state;
+
     /// <summary>Decodes one inet_diag_msg with its attributes.</summary>
     /// <param name="msg">The message payload.</param>
     /// <param name="protocol">The protocol the dump asked for.</param>
@@ -145,13 +157,8 @@ internal static class InetDiag
         {
             Protocol = protocol,
             Family = v6 ? SocketFamily.IPv6 : SocketFamily.IPv4,
-            Type = protocol switch
-            {
-                SocketProtocol.Tcp => SocketKind.Stream,
-                SocketProtocol.Udp => SocketKind.Datagram,
-                _ => SocketKind.Raw,
-            },
-            State = state == SocketState.NewSynReceived ? SocketState.SynReceived : state,
+            Type = TypeOf(protocol),
+            State = UserState(state),
             LocalAddress = local,
             LocalPort = localPort,
             RemoteAddress = remote,

@@ -65,13 +65,8 @@ internal static class ProcNet
         {
             Protocol = protocol,
             Family = v6 ? SocketFamily.IPv6 : SocketFamily.IPv4,
-            Type = protocol switch
-            {
-                SocketProtocol.Tcp => SocketKind.Stream,
-                SocketProtocol.Udp => SocketKind.Datagram,
-                _ => SocketKind.Raw,
-            },
-            State = socketState == SocketState.NewSynReceived ? SocketState.SynReceived : socketState,
+            Type = InetDiag.TypeOf(protocol),
+            State = InetDiag.UserState(socketState),
             LocalAddress = localAddress?.ToString(),
             LocalPort = localPort,
             RemoteAddress = remoteAddress?.ToString(),

@@ -119,13 +119,22 @@ public sealed class LiveNamespace : IDisposable
             p.Dispose();
         }
 
-        lock (_sockets)
+        ResetAndDispose(_sockets);
+        Tool.Run("ip", ["netns", "del", Name], check: false);
+    }
+
+    /// <summary>
+    /// Closes test sockets with a reset rather than a FIN (SO_LINGER 0), so nothing lingers in
+    /// TIME-WAIT in the kernel's global tables.
+    /// </summary>
+    internal static void ResetAndDispose(List<Socket> sockets)
+    {
+        lock (sockets)
         {
-            foreach (var s in _sockets)
+            foreach (var s in sockets)
             {
                 try
                 {
-                    // Reset rather than FIN, so nothing lingers in TIME-WAIT in the kernel's global tables.
                     s.LingerState = new LingerOption(true, 0);
                 }
                 catch (SocketException)
@@ -138,7 +147,5 @@ public sealed class LiveNamespace : IDisposable
                 s.Dispose();
             }
         }
-
-        Tool.Run("ip", ["netns", "del", Name], check: false);
     }
 }

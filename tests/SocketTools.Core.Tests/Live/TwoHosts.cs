@@ -119,24 +119,7 @@ public sealed class TwoHosts : IDisposable
 
     public void Dispose()
     {
-        lock (_sockets)
-        {
-            foreach (var s in _sockets)
-            {
-                try
-                {
-                    s.LingerState = new LingerOption(true, 0);
-                }
-                catch (SocketException)
-                {
-                }
-                catch (ObjectDisposedException)
-                {
-                }
-
-                s.Dispose();
-            }
-        }
+        LiveNamespace.ResetAndDispose(_sockets);
 
         // Deleting a namespace removes its veth end (and so the pair), its rules and its sockets.
         Tool.Run("ip", ["netns", "del", Node1], check: false);
