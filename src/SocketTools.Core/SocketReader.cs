@@ -35,8 +35,8 @@ public static class SocketReader
     {
         var sockets = ReadMatching(query, diagnostics, cancellationToken, sources);
 
-        // Owners: a separate step after matching, only when asked for or filtered by process;
-        // it resolves just the inodes that passed (one /proc pass, see OwnerIndex).
+        // Owners: only when asked for or filtered by process. One /proc pass runs in the background
+        // while the sockets are read (OwnerScan); only the sockets that matched get owners attached.
         return query.NeedsOwners ? OwnerEnrichment.Apply(sockets, query, diagnostics, cancellationToken) : sockets;
     }
 
@@ -60,11 +60,6 @@ public static class SocketReader
         }
     }
 
-    /// <summary>
-    /// Whether a netlink failure means sock_diag is not usable here (a seccomp filter, an LSM, a
-    /// kernel without the diag module), so /proc/net should answer instead.
-    /// </summary>
-    internal static bool IsUnavailable(NetlinkException e) => e.MeansUnavailable;
 
     /// <summary>
     /// netlink first; when it turns out to be unavailable, one warning and /proc/net for the rest.
@@ -90,7 +85,7 @@ public static class SocketReader
 
                     socket = netlink.Current;
                 }
-                catch (NetlinkException e) when (IsUnavailable(e))
+                catch (NetlinkException e) when (e.MeansUnavailable)
                 {
                     failure = e;
                     break;
