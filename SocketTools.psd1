@@ -5,7 +5,7 @@
     GUID                 = '6f0c1d2e-5b7a-4f3e-9a41-2c8d7e5b9f10'
     Author               = 'SocketTools contributors'
     CompanyName          = 'SocketTools'
-    Copyright            = '(c) SocketTools contributors. All rights reserved.'
+    Copyright            = '(c) 2026 SocketTools contributors. MIT License (LICENSE in the module folder).'
     Description          = 'Linux socket inspection as PowerShell objects: what ss, netstat and lsof -i show, from netlink sock_diag, with queues, timers, retransmits, uid, inode and owning processes.'
     PowerShellVersion    = '7.4'
     RequiredAssemblies   = @('SocketTools.Core.dll')
@@ -22,7 +22,11 @@
     AliasesToExport      = @()
     PrivateData          = @{
         PSData = @{
-            Tags         = @('Linux', 'Network', 'Socket', 'ss', 'netstat', 'lsof', 'TCP', 'UDP', 'Netlink', 'PSEdition_Core')
+            # PSCommand_ and PSCmdlet_ tags let Find-PSResource -CommandName find the module; one per
+            # exported cmdlet (tests/Package.Tests.ps1 checks each one is found).
+            Tags         = @('Linux', 'Network', 'Socket', 'ss', 'netstat', 'lsof', 'TCP', 'UDP', 'Netlink', 'PSEdition_Core',
+                'PSCommand_Get-ListeningPort', 'PSCommand_Get-SocketProcess', 'PSCommand_Get-SocketStat', 'PSCommand_Watch-TcpTimer',
+                'PSCmdlet_Get-ListeningPort', 'PSCmdlet_Get-SocketProcess', 'PSCmdlet_Get-SocketStat', 'PSCmdlet_Watch-TcpTimer')
             # LicenseUri and ProjectUri go here once the project has them: an empty value becomes an
             # empty <licenseUrl>/<projectUrl> in the nuspec Publish-PSResource writes, which NuGet rejects.
             ReleaseNotes = 'See CHANGELOG.md for the changes in each release.'

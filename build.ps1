@@ -5,24 +5,32 @@
 
 .DESCRIPTION
     Build   publishes the module into output/SocketTools/<version>/ (dll, psd1, ps1xml).
-    Test    builds, runs the xunit suite (dotnet test), then Pester in a child pwsh -NoProfile
-            against output/ (a binary module cannot be unloaded from the session that built it).
-    Docs    builds, then turns docs/en-US (PlatyPS markdown) into MAML in output/SocketTools/<version>/en-US.
-    Package builds and documents, then writes a gallery-ready .nupkg into output/package.
+    Run     builds, then imports the module in a child pwsh and runs Get-SocketStat; at a terminal
+            that pwsh stays open with the module loaded (exit to come back).
+    Test    builds and packages, runs the xunit suite once (dotnet test), then Pester once in a
+            child pwsh -NoProfile against output/ (a binary module cannot be unloaded from the
+            session that built it), writes both results under output/test-results (TRX and NUnit
+            XML), and ends with one line that sums them: "N passed, M failed, K skipped".
+    Docs    builds, then turns docs/en-US (PlatyPS markdown) into MAML help in
+            output/SocketTools/<version>/en-US. Needs platyPS 0.14.2.
+    Package builds, adds the help where platyPS is installed (warns and goes on without it), and
+            writes a PSResourceGet-ready .nupkg into output/package.
     Bench   runs the benchmarks against ss, netstat and lsof (root; see README). Options for the
             benchmark go in -BenchmarkArgument, e.g. -BenchmarkArgument '--quick'.
 
-.EXAMPLE
-    ./build.ps1
-    Import-Module ./output/SocketTools
-    Get-SocketStat -State Listen
+    Pester 5.7.1 comes from NuGet (output/packages) when it is not installed, so a machine with only
+    the .NET SDK needs nothing else: dotnet tool restore; dotnet pwsh ./build.ps1 -Task Test.
 
 .EXAMPLE
-    ./build.ps1 -Task Test
+    dotnet tool restore
+    dotnet pwsh ./build.ps1 -Task Run
+
+.EXAMPLE
+    dotnet pwsh ./build.ps1 -Task Test
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Test', 'Docs', 'Package', 'Bench')]
+    [ValidateSet('Build', 'Run', 'Test', 'Docs', 'Package', 'Bench')]
     [string[]] $Task = @('Build'),
 
     [ValidateSet('Debug', 'Release')]
@@ -43,6 +51,17 @@ $manifestPath = Join-Path $root 'SocketTools.psd1'
 $version = (Import-PowerShellDataFile -Path $manifestPath).ModuleVersion
 $moduleRoot = Join-Path $root 'output' 'SocketTools'
 $outDir = Join-Path $moduleRoot $version
+$packageDir = Join-Path $root 'output' 'package'
+$resultsDir = Join-Path $root 'output' 'test-results'
+# The pwsh running this script: the child runs the same one, whether it is a global pwsh or the
+# .NET tool (`dotnet pwsh`, whose process is dotnet with pwsh.dll).
+$pwshCommand = @(if ((Split-Path -Leaf ([Environment]::ProcessPath)) -like 'dotnet*') {
+        [Environment]::ProcessPath
+        Join-Path $PSHOME 'pwsh.dll'
+    }
+    else {
+        [Environment]::ProcessPath
+    })
 
 function Invoke-DotNet {
     param([Parameter(Mandatory)][string[]] $Arguments)
@@ -53,21 +72,32 @@ function Invoke-DotNet {
     }
 }
 
-function Install-PinnedModule {
-    param(
-        [Parameter(Mandatory)][string] $Name,
-        [Parameter(Mandatory)][string] $Version
-    )
-    $present = Get-Module -ListAvailable -Name $Name | Where-Object { $_.Version -eq [version]$Version }
-    if (-not $present) {
-        Write-Host "Installing $Name $Version" -ForegroundColor Cyan
-        if (Get-Command -Name Install-PSResource -ErrorAction Ignore) {
-            Install-PSResource -Name $Name -Version $Version -Scope CurrentUser -TrustRepository -Quiet
-        }
-        else {
-            Install-Module -Name $Name -RequiredVersion $Version -Scope CurrentUser -Force -SkipPublisherCheck
-        }
+function Invoke-ChildPwsh {
+    # Runs a script block in a fresh pwsh -NoProfile (the same pwsh as this one) and returns its exit code.
+    param([Parameter(Mandatory)][scriptblock] $ScriptBlock, [object[]] $ArgumentList = @())
+    $exe = $pwshCommand[0]
+    $rest = @($pwshCommand | Select-Object -Skip 1)
+    & $exe @rest -NoProfile -NonInteractive -Command $ScriptBlock -args $ArgumentList
+    $LASTEXITCODE
+}
+
+function Get-PesterPath {
+    # The Pester module to import: an installed 5.7.1, else NuGet's package (restored into
+    # output/packages), else the PowerShell Gallery where it answers.
+    $installed = Get-Module -ListAvailable -Name Pester | Where-Object { $_.Version -eq [version]$PesterVersion } | Select-Object -First 1
+    if ($installed) { return $installed.Path }
+
+    $fromNuGet = Join-Path $root 'output' 'packages' 'pester' $PesterVersion 'tools' 'Pester.psd1'
+    if (-not (Test-Path -LiteralPath $fromNuGet)) {
+        Write-Host "Restoring Pester $PesterVersion from NuGet" -ForegroundColor Cyan
+        & dotnet restore (Join-Path $root 'build' 'tools.proj') --packages (Join-Path $root 'output' 'packages') `
+            "-p:PesterVersion=$PesterVersion" --nologo --verbosity quiet
     }
+    if (Test-Path -LiteralPath $fromNuGet) { return $fromNuGet }
+
+    Write-Warning "Pester $PesterVersion is not on NuGet here; trying the PowerShell Gallery."
+    Install-PSResource -Name Pester -Version $PesterVersion -Scope CurrentUser -TrustRepository -Quiet
+    (Get-Module -ListAvailable -Name Pester | Where-Object { $_.Version -eq [version]$PesterVersion } | Select-Object -First 1).Path
 }
 
 function Invoke-BuildTask {
@@ -76,33 +106,103 @@ function Invoke-BuildTask {
     }
     Invoke-DotNet -Arguments @('publish', (Join-Path $root 'src' 'SocketTools' 'SocketTools.csproj'),
         '--configuration', $Configuration, '--output', $outDir, '--nologo')
-    # Ship what the module loads; the manifest names every file.
+    # Ship what the module loads; the manifest names every file. The .pdb stays for debugging
+    # from output/; the package leaves it out.
     Get-ChildItem -LiteralPath $outDir -File |
         Where-Object { $_.Extension -notin '.dll', '.psd1', '.ps1xml', '.xml', '.pdb' } |
         Remove-Item -Force
     Write-Host "Built SocketTools $version into $outDir" -ForegroundColor Green
 }
 
-function Invoke-TestTask {
-    Invoke-DotNet -Arguments @('test', (Join-Path $root 'SocketTools.sln'), '--configuration', $Configuration, '--nologo')
-    Install-PinnedModule -Name Pester -Version $PesterVersion
-    $testsPath = Join-Path $root 'tests'
-    & pwsh -NoProfile -NonInteractive -Command {
-        param($Path, $Version)
-        Import-Module -Name Pester -RequiredVersion $Version
-        $config = New-PesterConfiguration
-        $config.Run.Path = $Path
-        $config.Run.Exit = $true
-        $config.Output.Verbosity = 'Detailed'
-        Invoke-Pester -Configuration $config
-    } -args $testsPath, $PesterVersion
-    if ($LASTEXITCODE -ne 0) {
-        throw "Pester failed with exit code $LASTEXITCODE."
+function Invoke-RunTask {
+    # A child pwsh with the module imported and Get-SocketStat run; at a terminal it stays open for
+    # the next command (exit returns here), otherwise it ends after the listing.
+    $exe = $pwshCommand[0]
+    $rest = @($pwshCommand | Select-Object -Skip 1)
+    $stay = @(if (-not [Console]::IsInputRedirected) { '-NoExit' })
+    $command = "Import-Module '$($moduleRoot -replace "'", "''")'; Get-SocketStat"
+    & $exe @rest -NoProfile @stay -Command $command
+    if ($LASTEXITCODE -ne 0) { throw "pwsh ended with exit code $LASTEXITCODE." }
+}
+
+function Read-TrxCounts {
+    param([string] $Path)
+    $counters = ([xml](Get-Content -LiteralPath $Path -Raw)).TestRun.ResultSummary.Counters
+    [pscustomobject]@{
+        Passed  = [int]$counters.passed
+        Failed  = [int]$counters.failed + [int]$counters.error + [int]$counters.timeout + [int]$counters.aborted
+        Skipped = [int]$counters.notExecuted
     }
 }
 
+function Read-NUnitCounts {
+    param([string] $Path)
+    $results = ([xml](Get-Content -LiteralPath $Path -Raw)).'test-results'
+    $failed = [int]$results.failures + [int]$results.errors + [int]$results.invalid
+    $skipped = [int]$results.'not-run' + [int]$results.skipped + [int]$results.ignored + [int]$results.inconclusive
+    [pscustomobject]@{
+        Passed  = [int]$results.total - [int]$results.failures - [int]$results.errors - [int]$results.'not-run' - [int]$results.inconclusive
+        Failed  = $failed
+        Skipped = $skipped
+    }
+}
+
+function Invoke-TestTask {
+    if (Test-Path -LiteralPath $resultsDir) { Remove-Item -LiteralPath $resultsDir -Recurse -Force }
+    $null = New-Item -ItemType Directory -Path $resultsDir
+    $trx = Join-Path $resultsDir 'xunit.trx'
+    $nunit = Join-Path $resultsDir 'pester.xml'
+
+    # xunit, once. A failure here does not stop Pester: the summary counts both.
+    Write-Host "dotnet test SocketTools.sln" -ForegroundColor Cyan
+    & dotnet test (Join-Path $root 'SocketTools.sln') --configuration $Configuration --nologo `
+        --logger "trx;LogFileName=$trx" --logger 'console;verbosity=minimal'
+    $xunitExit = $LASTEXITCODE
+
+    # Pester, once, in a child pwsh against output/.
+    $pester = Get-PesterPath
+    Write-Host "Pester $PesterVersion ($pester)" -ForegroundColor Cyan
+    $pesterExit = Invoke-ChildPwsh -ScriptBlock {
+        param($PesterPath, $TestsPath, $ResultPath)
+        Import-Module -Name $PesterPath
+        $config = New-PesterConfiguration
+        $config.Run.Path = $TestsPath
+        $config.Run.Exit = $true
+        $config.Output.Verbosity = 'Detailed'
+        $config.TestResult.Enabled = $true
+        $config.TestResult.OutputFormat = 'NUnitXml'
+        $config.TestResult.OutputPath = $ResultPath
+        Invoke-Pester -Configuration $config
+    } -ArgumentList $pester, (Join-Path $root 'tests'), $nunit
+
+    $rows = [ordered]@{}
+    $rows.xunit = if (Test-Path -LiteralPath $trx) { Read-TrxCounts $trx } else { [pscustomobject]@{ Passed = 0; Failed = 0; Skipped = 0 } }
+    $rows.Pester = if (Test-Path -LiteralPath $nunit) { Read-NUnitCounts $nunit } else { [pscustomobject]@{ Passed = 0; Failed = 0; Skipped = 0 } }
+    # A runner that failed without a counted failure (a build error, a container that did not
+    # load) is one failure, so the total never reads green.
+    if ($xunitExit -ne 0 -and $rows.xunit.Failed -eq 0) { $rows.xunit.Failed = 1 }
+    if ($pesterExit -ne 0 -and $rows.Pester.Failed -eq 0) { $rows.Pester.Failed = 1 }
+
+    foreach ($name in $rows.Keys) {
+        $r = $rows[$name]
+        Write-Host ('{0,-7} {1} passed, {2} failed, {3} skipped' -f $name, $r.Passed, $r.Failed, $r.Skipped)
+    }
+    $passed = ($rows.Values | Measure-Object -Property Passed -Sum).Sum
+    $failed = ($rows.Values | Measure-Object -Property Failed -Sum).Sum
+    $skipped = ($rows.Values | Measure-Object -Property Skipped -Sum).Sum
+    # The last line, on its own: CI reads it.
+    Write-Host "$passed passed, $failed failed, $skipped skipped"
+    if ($failed -gt 0) { exit 1 }
+}
+
+function Test-PlatyPS {
+    [bool](Get-Module -ListAvailable -Name platyPS | Where-Object { $_.Version -eq [version]$PlatyPSVersion })
+}
+
 function Invoke-DocsTask {
-    Install-PinnedModule -Name platyPS -Version $PlatyPSVersion
+    if (-not (Test-PlatyPS)) {
+        throw "platyPS $PlatyPSVersion is not installed (Install-PSResource platyPS -Version $PlatyPSVersion): the help cannot be generated here."
+    }
     Import-Module -Name platyPS -RequiredVersion $PlatyPSVersion
     $docsDir = Join-Path $root 'docs' 'en-US'
     $helpDir = Join-Path $outDir 'en-US'
@@ -120,20 +220,38 @@ function Invoke-DocsTask {
 }
 
 function Invoke-PackageTask {
-    $packageDir = Join-Path $root 'output' 'package'
-    New-Item -ItemType Directory -Path $packageDir -Force | Out-Null
-    $repositoryName = 'SocketToolsLocal'
-    if (Get-PSResourceRepository -Name $repositoryName -ErrorAction Ignore) {
-        Unregister-PSResourceRepository -Name $repositoryName
+    if (Test-PlatyPS) {
+        Invoke-DocsTask
     }
+    else {
+        Write-Warning "platyPS $PlatyPSVersion is not installed: the package leaves out the MAML help (Get-Help shows syntax only). Install platyPS and run -Task Package again for a release."
+    }
+    # Stage what the module loads (no .pdb, no IntelliSense .xml) plus LICENSE and CHANGELOG in a
+    # folder named after the module, as Publish-PSResource wants it.
+    $stage = Join-Path $root 'output' 'stage' 'SocketTools'
+    if (Test-Path -LiteralPath $stage) { Remove-Item -LiteralPath $stage -Recurse -Force }
+    $null = New-Item -ItemType Directory -Path $stage -Force
+    Get-ChildItem -LiteralPath $outDir -File |
+        Where-Object { $_.Extension -in '.dll', '.psd1', '.ps1xml' } |
+        Copy-Item -Destination $stage
+    $help = Join-Path $outDir 'en-US'
+    if (Test-Path -LiteralPath $help) { Copy-Item -LiteralPath $help -Destination $stage -Recurse }
+    Copy-Item -LiteralPath (Join-Path $root 'LICENSE'), (Join-Path $root 'CHANGELOG.md') -Destination $stage
+
+    if (Test-Path -LiteralPath $packageDir) { Remove-Item -LiteralPath $packageDir -Recurse -Force }
+    $null = New-Item -ItemType Directory -Path $packageDir
+    # A repository registered for this call only: the package is written into output/package.
+    $repositoryName = 'SocketToolsBuild-' + [guid]::NewGuid().ToString('N').Substring(0, 8)
     Register-PSResourceRepository -Name $repositoryName -Uri $packageDir -Trusted
     try {
-        Publish-PSResource -Path $outDir -Repository $repositoryName
+        Publish-PSResource -Path $stage -Repository $repositoryName
     }
     finally {
         Unregister-PSResourceRepository -Name $repositoryName
     }
-    Write-Host "Wrote $(Get-ChildItem -LiteralPath $packageDir -Filter *.nupkg | Select-Object -ExpandProperty FullName)" -ForegroundColor Green
+    $package = Get-ChildItem -LiteralPath $packageDir -Filter *.nupkg
+    if (-not $package) { throw "Publish-PSResource wrote no .nupkg into $packageDir." }
+    Write-Host "Wrote $($package.FullName)" -ForegroundColor Green
 }
 
 function Invoke-BenchTask {
@@ -144,9 +262,10 @@ function Invoke-BenchTask {
 foreach ($name in $Task) {
     switch ($name) {
         'Build' { Invoke-BuildTask }
-        'Test' { Invoke-BuildTask; Invoke-TestTask }
+        'Run' { Invoke-BuildTask; Invoke-RunTask }
+        'Test' { Invoke-BuildTask; Invoke-PackageTask; Invoke-TestTask }
         'Docs' { Invoke-BuildTask; Invoke-DocsTask }
-        'Package' { Invoke-BuildTask; Invoke-DocsTask; Invoke-PackageTask }
+        'Package' { Invoke-BuildTask; Invoke-PackageTask }
         'Bench' { Invoke-BenchTask }
     }
 }

@@ -142,3 +142,13 @@ function Invoke-InNamespace {
     )
     & ip netns exec $Namespace $FilePath @ArgumentList
 }
+
+function Get-PwshCommand {
+    <#
+    .SYNOPSIS
+        The command line that starts this same pwsh in a child process: pwsh itself, or dotnet with
+        pwsh.dll when it runs as the .NET tool (dotnet pwsh). Use as: & $c[0] @($c | Select-Object -Skip 1) -NoProfile ...
+    #>
+    $exe = [Environment]::ProcessPath
+    if ((Split-Path -Leaf $exe) -like 'dotnet*') { @($exe, (Join-Path $PSHOME 'pwsh.dll')) } else { @($exe) }
+}
