@@ -73,12 +73,14 @@ function Invoke-DotNet {
 }
 
 function Invoke-ChildPwsh {
-    # Runs a script block in a fresh pwsh -NoProfile (the same pwsh as this one) and returns its exit code.
+    # Runs a script block in a fresh pwsh -NoProfile (the same pwsh as this one). Its output goes
+    # straight on (never into a variable: assigning this call's result would capture the child's
+    # text), and its exit code is left in $script:ChildExitCode.
     param([Parameter(Mandatory)][scriptblock] $ScriptBlock, [object[]] $ArgumentList = @())
     $exe = $pwshCommand[0]
     $rest = @($pwshCommand | Select-Object -Skip 1)
     & $exe @rest -NoProfile -NonInteractive -Command $ScriptBlock -args $ArgumentList
-    $LASTEXITCODE
+    $script:ChildExitCode = $LASTEXITCODE
 }
 
 function Get-PesterPath {
@@ -162,8 +164,10 @@ function Invoke-TestTask {
     # Pester, once, in a child pwsh against output/.
     $pester = Get-PesterPath
     Write-Host "Pester $PesterVersion ($pester)" -ForegroundColor Cyan
-    $pesterExit = Invoke-ChildPwsh -ScriptBlock {
+    Invoke-ChildPwsh -ScriptBlock {
         param($PesterPath, $TestsPath, $ResultPath)
+        # Into a log or a pipe, plain text: colour codes would split Pester's lines there.
+        if ([Console]::IsOutputRedirected) { $PSStyle.OutputRendering = 'PlainText' }
         Import-Module -Name $PesterPath
         $config = New-PesterConfiguration
         $config.Run.Path = $TestsPath
@@ -174,6 +178,7 @@ function Invoke-TestTask {
         $config.TestResult.OutputPath = $ResultPath
         Invoke-Pester -Configuration $config
     } -ArgumentList $pester, (Join-Path $root 'tests'), $nunit
+    $pesterExit = $script:ChildExitCode
 
     $rows = [ordered]@{}
     $rows.xunit = if (Test-Path -LiteralPath $trx) { Read-TrxCounts $trx } else { [pscustomobject]@{ Passed = 0; Failed = 0; Skipped = 0 } }
