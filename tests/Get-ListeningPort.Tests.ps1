@@ -1,15 +1,21 @@
 #Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.0.0' }
-# Run as root (ip netns): ./build.ps1 -Task Test. Every socket lives in a namespace this file creates and deletes.
+# Live tests need root and ip netns (tests/common.ps1) and are skipped without them; ./build.ps1 -Task Test
+# runs them as root. Every socket lives in a namespace this file creates and deletes.
+
+BeforeDiscovery { . (Join-Path $PSScriptRoot 'common.ps1') }
 
 BeforeAll {
-    Import-Module (Join-Path $PSScriptRoot '..' 'output' 'SocketTools') -Force
-    $script:ns = 'stt-pester-' + [guid]::NewGuid().ToString('N').Substring(0, 8)
-    & ip netns add $script:ns
-    & ip -n $script:ns link set lo up
+    . (Join-Path $PSScriptRoot 'common.ps1')
+    Import-Module $ModulePath -Force
+}
 
-    # A TCP listener on 7300, an unconnected UDP socket on 7301 and a connected one (not listening).
-    $python = @'
-import os, socket, time
+Describe 'Get-ListeningPort' -Skip:(-not $LiveTier) {
+    BeforeAll {
+        $script:ns = $script:listener = $null
+        $script:ns = New-TestNamespace
+        # A TCP listener on 7300, an unconnected UDP socket on 7301 and a connected one (not listening).
+        $script:listener = Start-NamespacePython -Namespace $script:ns -Code @'
+import os, socket, sys
 tcp = socket.socket()
 tcp.bind(("127.0.0.1", 7300))
 tcp.listen(17)
@@ -18,27 +24,15 @@ udp.bind(("0.0.0.0", 7301))
 connected = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 connected.connect(("127.0.0.1", 7301))
 print(os.getpid(), flush=True)
-time.sleep(600)
+sys.stdin.read()
 '@
-    $psi = [System.Diagnostics.ProcessStartInfo]::new('ip')
-    foreach ($argument in @('netns', 'exec', $script:ns, 'python3', '-c', $python)) {
-        $psi.ArgumentList.Add($argument)
+        $script:listenerPid = [int]$script:listener.FirstLine
     }
-    $psi.UseShellExecute = $false
-    $psi.RedirectStandardOutput = $true
-    $script:listener = [System.Diagnostics.Process]::Start($psi)
-    $script:listenerPid = [int]$script:listener.StandardOutput.ReadLine()
-}
 
-AfterAll {
-    if ($script:listener -and -not $script:listener.HasExited) {
-        $script:listener.Kill($true)
-        $script:listener.WaitForExit(5000) | Out-Null
+    AfterAll {
+        try { Stop-NamespaceProcess $script:listener } finally { Remove-TestNamespace $script:ns }
     }
-    & ip netns del $script:ns
-}
 
-Describe 'Get-ListeningPort' {
     It 'finds the listener on a port and the process that holds it' {
         $sockets = @(Get-ListeningPort 7300 -NetworkNamespace $script:ns)
         $sockets.Count | Should -Be 1
@@ -67,7 +61,7 @@ Describe 'Get-ListeningPort' {
     It 'prints what ss -lntup prints in its default view, owners included' {
         $text = Get-ListeningPort 7300 -NetworkNamespace $script:ns | Format-Table | Out-String -Width 400
         $text | Should -Match 'Netid\s+State\s+Recv-Q\s+Send-Q\s+Local Address:Port\s+Peer Address:Port\s+Process'
-        $ss = (& ip netns exec $script:ns ss -Hlntp 'sport = :7300') -split '\s+' | Where-Object { $_ }
+        $ss = (Invoke-InNamespace $script:ns ss -Hlntp 'sport = :7300') -split '\s+' | Where-Object { $_ }
         # ss -Hlntp: State Recv-Q Send-Q Local Peer Process (one protocol, so no Netid column).
         $row = ($text -split "`n" | Where-Object { $_ -match ':7300' }) -split '\s+' | Where-Object { $_ }
         $row[0] | Should -Be 'tcp'
@@ -78,11 +72,13 @@ Describe 'Get-ListeningPort' {
         $text = Get-ListeningPort 7300 -NetworkNamespace $script:ns | Format-Table -View netstat | Out-String -Width 400
         $text | Should -Match 'Proto\s+Recv-Q\s+Send-Q\s+Local Address\s+Foreign Address\s+State\s+PID/Program name'
         $ours = ($text -split "`n" | Where-Object { $_ -match ':7300' }).Trim() -replace '\s+', ' '
-        $theirs = (& ip netns exec $script:ns netstat -tlnp | Where-Object { $_ -match ':7300' }).Trim() -replace '\s+', ' '
+        $theirs = (Invoke-InNamespace $script:ns netstat -tlnp | Where-Object { $_ -match ':7300' }).Trim() -replace '\s+', ' '
         $ours | Should -Be $theirs
         $ours | Should -Match "$($script:listenerPid)/python3"
     }
+}
 
+Describe 'Get-ListeningPort parameter validation' {
     It 'rejects a protocol that cannot listen with an InvalidArgument error' {
         { Get-ListeningPort -Protocol Unix } | Should -Throw -ErrorId 'ListeningProtocolNotSupported,SocketTools.Commands.GetListeningPortCommand'
     }

@@ -1,47 +1,12 @@
 #Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.0.0' }
-# Run as root (ip netns): ./build.ps1 -Task Test. Every socket and process lives in a namespace this file creates and deletes.
+# Live tests need root and ip netns (tests/common.ps1) and are skipped without them; ./build.ps1 -Task Test
+# runs them as root. Every socket and process lives in a namespace this file creates and deletes.
+
+BeforeDiscovery { . (Join-Path $PSScriptRoot 'common.ps1') }
 
 BeforeAll {
-    Import-Module (Join-Path $PSScriptRoot '..' 'output' 'SocketTools') -Force
-    $script:ns = 'stt-pester-' + [guid]::NewGuid().ToString('N').Substring(0, 8)
-    & ip netns add $script:ns
-    & ip -n $script:ns link set lo up
-
-    function Start-NamespacePython([string] $Code) {
-        $psi = [System.Diagnostics.ProcessStartInfo]::new('ip')
-        foreach ($argument in @('netns', 'exec', $script:ns, 'python3', '-c', $Code)) {
-            $psi.ArgumentList.Add($argument)
-        }
-        $psi.UseShellExecute = $false
-        $psi.RedirectStandardOutput = $true
-        $process = [System.Diagnostics.Process]::Start($psi)
-        [void] $process.StandardOutput.ReadLine()   # the script prints a line once its sockets exist
-        $process
-    }
-
-    # The listener the tests look for: port 7400 and a connection to it.
-    $script:listener = Start-NamespacePython @'
-import os, socket, time
-server = socket.socket()
-server.bind(("127.0.0.1", 7400))
-server.listen(5)
-client = socket.socket()
-client.connect(("127.0.0.1", 7400))
-accepted, _ = server.accept()
-print(os.getpid(), flush=True)
-time.sleep(600)
-'@
-    # Another process with the same name and a socket of its own: binding by name would hit it too.
-    $script:bystander = Start-NamespacePython @'
-import os, socket, time
-other = socket.socket()
-other.bind(("127.0.0.1", 7401))
-other.listen(1)
-print(os.getpid(), flush=True)
-time.sleep(600)
-'@
-    $script:listenerPid = $script:listener.Id
-    $script:bystanderPid = $script:bystander.Id
+    . (Join-Path $PSScriptRoot 'common.ps1')
+    Import-Module $ModulePath -Force
 
     # Proves which pipeline property binds: Stop-Process -Id is ValueFromPipelineByPropertyName too.
     function Get-BoundId {
@@ -50,17 +15,45 @@ time.sleep(600)
     }
 }
 
-AfterAll {
-    foreach ($process in @($script:listener, $script:bystander)) {
-        if ($process -and -not $process.HasExited) {
-            $process.Kill($true)
-            $process.WaitForExit(5000) | Out-Null
+Describe 'Get-SocketProcess' -Skip:(-not $LiveTier) {
+    BeforeAll {
+        $script:ns = $script:listener = $script:bystander = $null
+        $script:ns = New-TestNamespace
+        # The listener the tests look for: port 7400 and a connection to it.
+        $script:listener = Start-NamespacePython -Namespace $script:ns -Code @'
+import os, socket, sys
+server = socket.socket()
+server.bind(("127.0.0.1", 7400))
+server.listen(5)
+client = socket.socket()
+client.connect(("127.0.0.1", 7400))
+accepted, _ = server.accept()
+print(os.getpid(), flush=True)
+sys.stdin.read()
+'@
+        # Another process with the same name and a socket of its own: binding by name would hit it too.
+        $script:bystander = Start-NamespacePython -Namespace $script:ns -Code @'
+import os, socket, sys
+other = socket.socket()
+other.bind(("127.0.0.1", 7401))
+other.listen(1)
+print(os.getpid(), flush=True)
+sys.stdin.read()
+'@
+        $script:listenerPid = $script:listener.Id
+        $script:bystanderPid = $script:bystander.Id
+    }
+
+    AfterAll {
+        try {
+            Stop-NamespaceProcess $script:listener
+            Stop-NamespaceProcess $script:bystander
+        }
+        finally {
+            Remove-TestNamespace $script:ns
         }
     }
-    & ip netns del $script:ns
-}
 
-Describe 'Get-SocketProcess' {
     It 'finds the owner of a listener piped from Get-ListeningPort' {
         $rows = @(Get-ListeningPort 7400 -NetworkNamespace $script:ns | Get-SocketProcess)
         $rows.Count | Should -Be 1
@@ -71,7 +64,7 @@ Describe 'Get-SocketProcess' {
         $rows[0].CommandLine | Should -Match 'server.bind'
         $rows[0].StartTime | Should -BeOfType ([datetime])
         $rows[0].Socket.LocalPort | Should -Be 7400
-        $ss = & ip netns exec $script:ns ss -Hlntp 'sport = :7400'
+        $ss = Invoke-InNamespace $script:ns ss -Hlntp 'sport = :7400'
         $ss | Should -Match ([regex]::Escape("pid=$($script:listenerPid),fd=$($rows[0].Fd))"))
     }
 
@@ -103,7 +96,7 @@ Describe 'Get-SocketProcess' {
         # The listener, the client and the accepted side.
         $rows.Count | Should -Be 3
         ($rows.Id | Select-Object -Unique) | Should -Be $script:listenerPid
-        $expected = @(& ip netns exec $script:ns ss -Htanp | Where-Object { $_ -match "pid=$($script:listenerPid)," }).Count
+        $expected = @(Invoke-InNamespace $script:ns ss -Htanp | Where-Object { $_ -match "pid=$($script:listenerPid)," }).Count
         $rows.Count | Should -Be $expected
     }
 
@@ -131,7 +124,7 @@ Describe 'Get-SocketProcess' {
         $text = Get-SocketProcess -Id $script:listenerPid -NetworkNamespace $script:ns | Format-Table | Out-String -Width 400
         $text | Should -Match 'COMMAND\s+PID\s+USER\s+FD\s+TYPE\s+DEVICE\s+SIZE/OFF\s+NODE\s+NAME'
         $ours = @($text -split "`n" | Where-Object { $_ -match '^\s*python3\s' } | ForEach-Object { $_.Trim() -replace '\s+', ' ' })
-        $theirs = @(& ip netns exec $script:ns lsof -nP -a -i -p $script:listenerPid | Select-Object -Skip 1 | ForEach-Object { $_.Trim() -replace '\s+', ' ' })
+        $theirs = @(Invoke-InNamespace $script:ns lsof -nP -a -i -p $script:listenerPid | Select-Object -Skip 1 | ForEach-Object { $_.Trim() -replace '\s+', ' ' })
         $ours | Should -Be $theirs
         $ours -join "`n" | Should -Match '127\.0\.0\.1:\d+->127\.0\.0\.1:7400 \(ESTABLISHED\)'
     }

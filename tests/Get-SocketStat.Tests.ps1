@@ -1,14 +1,23 @@
 #Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.0.0' }
-# Run as root (ip netns): ./build.ps1 -Task Test. Every socket lives in a namespace this file creates and deletes.
+# Live tests need root and ip netns (tests/common.ps1) and are skipped without them; ./build.ps1 -Task Test
+# runs them as root. Every socket lives in a namespace this file creates and deletes.
+
+BeforeDiscovery { . (Join-Path $PSScriptRoot 'common.ps1') }
 
 BeforeAll {
-    Import-Module (Join-Path $PSScriptRoot '..' 'output' 'SocketTools') -Force
-    $script:ns = 'stt-pester-' + [guid]::NewGuid().ToString('N').Substring(0, 8)
-    & ip netns add $script:ns
-    & ip -n $script:ns link set lo up
+    . (Join-Path $PSScriptRoot 'common.ps1')
+    Import-Module $ModulePath -Force
+    # Argument checks come before the namespace is entered: a check that let an argument through
+    # would meet this missing namespace (ObjectNotFound), never a real one.
+    $script:missingNs = 'stt-no-such-namespace'
+}
 
-    # Three TIME-WAIT sockets about a second apart, so their timers differ.
-    $python = @'
+Describe 'Get-SocketStat on three TIME-WAIT sockets' -Skip:(-not $LiveTier) {
+    BeforeAll {
+        $script:ns = $null
+        $script:ns = New-TestNamespace
+        # Three TIME-WAIT sockets about a second apart, so their timers differ.
+        Invoke-InNamespace $script:ns python3 -c @'
 import socket, time
 server = socket.socket()
 server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -23,40 +32,86 @@ for i in range(3):
     accepted.close()
     time.sleep(1.1)
 '@
-    & ip netns exec $script:ns python3 -c $python
+        if ($LASTEXITCODE -ne 0) { throw "The TIME-WAIT script failed (exit $LASTEXITCODE)." }
+    }
+
+    AfterAll {
+        Remove-TestNamespace $script:ns
+    }
+
+    Context 'Get-SocketStat' {
+        It 'returns TIME-WAIT sockets whose Timer is a TimeSpan that sorts in order' {
+            $sorted = @(Get-SocketStat -NetworkNamespace $script:ns -State TimeWait | Sort-Object Timer)
+            $sorted.Count | Should -Be 3
+            foreach ($socket in $sorted) {
+                $socket.Timer | Should -BeOfType [TimeSpan]
+                $socket.State | Should -Be ([SocketTools.SocketState]::TimeWait)
+            }
+            for ($i = 1; $i -lt $sorted.Count; $i++) {
+                $sorted[$i].Timer | Should -BeGreaterThan $sorted[$i - 1].Timer
+            }
+        }
+
+        It 'shows the same TIME-WAIT sockets as ss' {
+            $ssLines = Invoke-InNamespace $script:ns ss -Htan state time-wait
+            $ssLocal = @($ssLines | ForEach-Object { ($_ -split '\s+')[2] } | Sort-Object)
+            $ours = @(Get-SocketStat -NetworkNamespace $script:ns -State 'time-wait' |
+                    ForEach-Object { [SocketTools.Text.SsText]::Local($_) } | Sort-Object)
+            $ours | Should -Be $ssLocal
+        }
+
+        It 'prints ss column headers in the default view' {
+            $text = Get-SocketStat -NetworkNamespace $script:ns -State TimeWait | Format-Table | Out-String -Width 300
+            $text | Should -Match 'Netid\s+State\s+Recv-Q\s+Send-Q\s+Local Address:Port\s+Peer Address:Port'
+            $text | Should -Match 'TIME-WAIT'
+        }
+    }
+
+    Context 'Get-SocketStat -Summary' {
+        It 'writes one SocketSummary whose text is what ss -s prints in the same namespace' {
+            # TCP's alloc and orphan counters are host-wide: read until ss -s prints the same text twice around ours.
+            for ($i = 0; $i -lt 50; $i++) {
+                $before = (Invoke-InNamespace $script:ns ss -s) -join "`n"
+                $summary = @(Get-SocketStat -Summary -NetworkNamespace $script:ns)
+                $after = (Invoke-InNamespace $script:ns ss -s) -join "`n"
+                if ($before -eq $after) { break }
+            }
+            $before | Should -Be $after
+            $summary.Count | Should -Be 1
+            $summary[0] | Should -BeOfType ([SocketTools.SocketSummary])
+            $summary[0].TcpTimeWait | Should -Be 3
+            $summary[0].NetworkNamespace | Should -Be $script:ns
+            [SocketTools.Text.SummaryText]::Format($summary[0]).TrimEnd("`n") | Should -Be $before.TrimEnd("`n")
+        }
+
+        It 'prints the ss -s layout in its default view' {
+            $text = Get-SocketStat -Summary -NetworkNamespace $script:ns | Out-String -Width 300
+            $text | Should -Match 'Total: \d+'
+            $text | Should -Match 'TCP:\s+\d+ \(estab \d+, closed -?\d+, orphaned \d+, timewait 3\)'
+            $text | Should -Match 'Transport Total\s+IP\s+IPv6'
+            $text | Should -Match 'INET\s+\d+\s+\d+\s+\d+'
+        }
+
+        It 'survives serialization with its numbers' {
+            $json = Get-SocketStat -Summary -NetworkNamespace $script:ns | ConvertTo-Json | ConvertFrom-Json
+            $json.TcpTimeWait | Should -Be 3
+            $json.InetTotal | Should -Be ($json.InetIPv4 + $json.InetIPv6)
+        }
+    }
+
+    Context 'Get-SocketStat -Source' {
+        It 'reads the same TIME-WAIT sockets from /proc/net as from netlink' {
+            $netlink = @(Get-SocketStat -NetworkNamespace $script:ns -State TimeWait -Source Netlink | ForEach-Object { [SocketTools.Text.SsText]::Local($_) } | Sort-Object)
+            $proc = @(Get-SocketStat -NetworkNamespace $script:ns -State TimeWait -Source Proc)
+            $proc.Count | Should -Be 3
+            @($proc | ForEach-Object { [SocketTools.Text.SsText]::Local($_) } | Sort-Object) | Should -Be $netlink
+            # /proc/net carries no socket cookie.
+            $proc | ForEach-Object { $_.Cookie | Should -Be 0 }
+        }
+    }
 }
 
-AfterAll {
-    & ip netns del $script:ns
-}
-
-Describe 'Get-SocketStat' {
-    It 'returns TIME-WAIT sockets whose Timer is a TimeSpan that sorts in order' {
-        $sorted = @(Get-SocketStat -NetworkNamespace $script:ns -State TimeWait | Sort-Object Timer)
-        $sorted.Count | Should -Be 3
-        foreach ($socket in $sorted) {
-            $socket.Timer | Should -BeOfType [TimeSpan]
-            $socket.State | Should -Be ([SocketTools.SocketState]::TimeWait)
-        }
-        for ($i = 1; $i -lt $sorted.Count; $i++) {
-            $sorted[$i].Timer | Should -BeGreaterThan $sorted[$i - 1].Timer
-        }
-    }
-
-    It 'shows the same TIME-WAIT sockets as ss' {
-        $ssLines = & ip netns exec $script:ns ss -Htan state time-wait
-        $ssLocal = @($ssLines | ForEach-Object { ($_ -split '\s+')[2] } | Sort-Object)
-        $ours = @(Get-SocketStat -NetworkNamespace $script:ns -State 'time-wait' |
-                ForEach-Object { [SocketTools.Text.SsText]::Local($_) } | Sort-Object)
-        $ours | Should -Be $ssLocal
-    }
-
-    It 'prints ss column headers in the default view' {
-        $text = Get-SocketStat -NetworkNamespace $script:ns -State TimeWait | Format-Table | Out-String -Width 300
-        $text | Should -Match 'Netid\s+State\s+Recv-Q\s+Send-Q\s+Local Address:Port\s+Peer Address:Port'
-        $text | Should -Match 'TIME-WAIT'
-    }
-
+Describe 'Get-SocketStat parameter validation' {
     It 'rejects an unknown state with an InvalidArgument error and no output' {
         $output = $null
         $caught = $null
@@ -97,7 +152,7 @@ Describe 'Get-SocketStat' {
         $output = $null
         $caught = $null
         try {
-            $output = @(Get-SocketStat @Params -NetworkNamespace $script:ns)
+            $output = @(Get-SocketStat @Params -NetworkNamespace $script:missingNs)
         }
         catch {
             $caught = $_
@@ -136,64 +191,48 @@ Describe 'Get-SocketStat' {
         try { Get-SocketStat -NetworkNamespace 'stt-no-such-namespace' } catch { $caught = $_ }
         $caught.CategoryInfo.Category | Should -Be ([System.Management.Automation.ErrorCategory]::ObjectNotFound)
     }
-}
-
-Describe 'Get-SocketStat -Summary' {
-    It 'writes one SocketSummary whose text is what ss -s prints in the same namespace' {
-        # TCP's alloc and orphan counters are host-wide: read until ss -s prints the same text twice around ours.
-        for ($i = 0; $i -lt 50; $i++) {
-            $before = (& ip netns exec $script:ns ss -s) -join "`n"
-            $summary = @(Get-SocketStat -Summary -NetworkNamespace $script:ns)
-            $after = (& ip netns exec $script:ns ss -s) -join "`n"
-            if ($before -eq $after) { break }
-        }
-        $before | Should -Be $after
-        $summary.Count | Should -Be 1
-        $summary[0] | Should -BeOfType ([SocketTools.SocketSummary])
-        $summary[0].TcpTimeWait | Should -Be 3
-        $summary[0].NetworkNamespace | Should -Be $script:ns
-        [SocketTools.Text.SummaryText]::Format($summary[0]).TrimEnd("`n") | Should -Be $before.TrimEnd("`n")
-    }
-
-    It 'prints the ss -s layout in its default view' {
-        $text = Get-SocketStat -Summary -NetworkNamespace $script:ns | Out-String -Width 300
-        $text | Should -Match 'Total: \d+'
-        $text | Should -Match 'TCP:\s+\d+ \(estab \d+, closed -?\d+, orphaned \d+, timewait 3\)'
-        $text | Should -Match 'Transport Total\s+IP\s+IPv6'
-        $text | Should -Match 'INET\s+\d+\s+\d+\s+\d+'
-    }
-
-    It 'survives serialization with its numbers' {
-        $json = Get-SocketStat -Summary -NetworkNamespace $script:ns | ConvertTo-Json | ConvertFrom-Json
-        $json.TcpTimeWait | Should -Be 3
-        $json.InetTotal | Should -Be ($json.InetIPv4 + $json.InetIPv6)
-    }
 
     It 'cannot be combined with socket filters' {
         { Get-SocketStat -Summary -State Listen } | Should -Throw -ErrorId 'AmbiguousParameterSet,SocketTools.Commands.GetSocketStatCommand'
     }
-}
 
-Describe 'Get-SocketStat -Source' {
-    It 'reads the same TIME-WAIT sockets from /proc/net as from netlink' {
-        $netlink = @(Get-SocketStat -NetworkNamespace $script:ns -State TimeWait -Source Netlink | ForEach-Object { [SocketTools.Text.SsText]::Local($_) } | Sort-Object)
-        $proc = @(Get-SocketStat -NetworkNamespace $script:ns -State TimeWait -Source Proc)
-        $proc.Count | Should -Be 3
-        @($proc | ForEach-Object { [SocketTools.Text.SsText]::Local($_) } | Sort-Object) | Should -Be $netlink
-        # /proc/net carries no socket cookie.
-        $proc | ForEach-Object { $_.Cookie | Should -Be 0 }
+    It 'ends with a terminating InvalidArgument error naming the column on a syntax error' {
+        $output = $null
+        $caught = $null
+        try {
+            $output = Get-SocketStat -NetworkNamespace $script:missingNs -Filter 'sport = :22 )' -ErrorAction SilentlyContinue
+        }
+        catch {
+            $caught = $_
+        }
+        $output | Should -BeNullOrEmpty
+        $caught | Should -Not -BeNullOrEmpty
+        $caught.FullyQualifiedErrorId | Should -BeLike 'FilterSyntaxError*'
+        $caught.CategoryInfo.Category | Should -Be ([System.Management.Automation.ErrorCategory]::InvalidArgument)
+        $caught.Exception.Column | Should -Be 13
+        $caught.Exception.Message | Should -Match 'column 13: expected '
     }
 }
 
-Describe 'Get-SocketStat selection: -State groups, -Listening, -Filter' {
-    BeforeAll {
-        $script:fns = 'stt-pester-f-' + [guid]::NewGuid().ToString('N').Substring(0, 8)
-        & ip netns add $script:fns
-        & ip -n $script:fns link set lo up
+Describe 'Get-SocketStat completion' {
+    It 'completes -State with names, ss spellings and groups' {
+        $line = 'Get-SocketStat -State Syn'
+        $completions = (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText
+        $completions | Should -Contain 'Synchronized'
+        $completions | Should -Contain 'SynSent'
+        $completions | Should -Contain "'syn-recv'"
+        $line = 'Get-SocketStat -State time'
+        (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Contain "'time-wait'"
+    }
+}
 
+Describe 'Get-SocketStat selection: -State groups, -Listening, -Filter' -Skip:(-not $LiveTier) {
+    BeforeAll {
+        $script:fns = $script:holder = $null
+        $script:fns = New-TestNamespace -Prefix 'stt-pester-f'
         # A listener, an established pair, a TIME-WAIT socket and two UDP sockets, held open
         # until this block's AfterAll closes the holder's stdin.
-        $holder = @'
+        $script:holder = Start-NamespacePython -Namespace $script:fns -Code @'
 import socket, sys, time
 listener = socket.socket()
 listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -214,17 +253,10 @@ time.sleep(0.1)
 print("ready", flush=True)
 sys.stdin.read()
 '@
-        $psi = [System.Diagnostics.ProcessStartInfo]::new('ip')
-        foreach ($a in @('netns', 'exec', $script:fns, 'python3', '-c', $holder)) { $psi.ArgumentList.Add($a) }
-        $psi.UseShellExecute = $false
-        $psi.RedirectStandardInput = $true
-        $psi.RedirectStandardOutput = $true
-        $script:holder = [System.Diagnostics.Process]::Start($psi)
-        $null = $script:holder.StandardOutput.ReadLine()
 
         # "Local Peer" of each socket line: the last two fields (no -p, so no process column).
         function SsEndpoints([string[]] $SsArgs) {
-            @(& ip netns exec $script:fns ss -H @SsArgs | Where-Object { $_.Trim() } | ForEach-Object {
+            @(Invoke-InNamespace $script:fns ss -H @SsArgs | Where-Object { $_.Trim() } | ForEach-Object {
                     $f = $_.Trim() -split '\s+'
                     '{0} {1}' -f $f[-2], $f[-1]
                 } | Sort-Object)
@@ -235,9 +267,7 @@ sys.stdin.read()
     }
 
     AfterAll {
-        $script:holder.StandardInput.Close()
-        $null = $script:holder.WaitForExit(5000)
-        & ip netns del $script:fns
+        try { Stop-NamespaceProcess $script:holder } finally { Remove-TestNamespace $script:fns }
     }
 
     It 'selects with -Filter <Expression> what ss selects' -ForEach @(
@@ -279,42 +309,15 @@ sys.stdin.read()
         $expected = SsEndpoints @('-tuan', 'state', 'bucket')
         OurEndpoints (Get-SocketStat -NetworkNamespace $script:fns -All -State Bucket) | Should -Be $expected
     }
-
-    It 'ends with a terminating InvalidArgument error naming the column on a syntax error' {
-        $output = $null
-        $caught = $null
-        try {
-            $output = Get-SocketStat -NetworkNamespace $script:fns -Filter 'sport = :22 )' -ErrorAction SilentlyContinue
-        }
-        catch {
-            $caught = $_
-        }
-        $output | Should -BeNullOrEmpty
-        $caught | Should -Not -BeNullOrEmpty
-        $caught.FullyQualifiedErrorId | Should -BeLike 'FilterSyntaxError*'
-        $caught.CategoryInfo.Category | Should -Be ([System.Management.Automation.ErrorCategory]::InvalidArgument)
-        $caught.Exception.Column | Should -Be 13
-        $caught.Exception.Message | Should -Match 'column 13: expected '
-    }
-
-    It 'completes -State with names, ss spellings and groups' {
-        $line = 'Get-SocketStat -State Syn'
-        $completions = (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText
-        $completions | Should -Contain 'Synchronized'
-        $completions | Should -Contain 'SynSent'
-        $completions | Should -Contain "'syn-recv'"
-        $line = 'Get-SocketStat -State time'
-        (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Contain "'time-wait'"
-    }
 }
 
-Describe 'Get-SocketStat -Protocol for Unix, packet and netlink sockets' {
+Describe 'Get-SocketStat -Protocol for Unix, packet and netlink sockets' -Skip:(-not $LiveTier) {
     BeforeAll {
-        $script:fns = 'stt-pester-fam-' + [guid]::NewGuid().ToString('N').Substring(0, 8)
+        $script:fns = $script:dir = $script:holder = $null
+        $script:fns = New-TestNamespace -Prefix 'stt-pester-fam'
         $script:dir = Join-Path ([System.IO.Path]::GetTempPath()) $script:fns
         $null = New-Item -ItemType Directory -Path $script:dir
-        & ip netns add $script:fns
-        $holderScript = @'
+        $script:holder = Start-NamespacePython -Namespace $script:fns -ArgumentList $script:dir -Code @'
 import socket, sys
 d = sys.argv[1]
 keep = []
@@ -326,24 +329,22 @@ p = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(3)); keep.appe
 print("ready", flush=True)
 sys.stdin.read()
 '@
-        $psi = [System.Diagnostics.ProcessStartInfo]::new('ip')
-        foreach ($a in @('netns', 'exec', $script:fns, 'python3', '-c', $holderScript, $script:dir)) { $psi.ArgumentList.Add($a) }
-        $psi.RedirectStandardInput = $true
-        $psi.RedirectStandardOutput = $true
-        $psi.UseShellExecute = $false
-        $script:holder = [System.Diagnostics.Process]::Start($psi)
-        $script:holder.StandardOutput.ReadLine() | Should -Be 'ready'
+        $script:holder.FirstLine | Should -Be 'ready'
     }
 
     AfterAll {
-        if ($script:holder -and -not $script:holder.HasExited) { $script:holder.Kill($true) }
-        & ip netns del $script:fns
-        Remove-Item -Recurse -Force $script:dir
+        try {
+            Stop-NamespaceProcess $script:holder
+        }
+        finally {
+            Remove-TestNamespace $script:fns
+            if ($script:dir) { Remove-Item -LiteralPath $script:dir -Recurse -Force -ErrorAction Ignore }
+        }
     }
 
     It 'lists the same Unix sockets as ss -x, with paths, abstract names and inodes' {
         $ours = @(Get-SocketStat -Protocol Unix -NetworkNamespace $script:fns)
-        $ssLines = @(& ip netns exec $script:fns ss -Hxan)
+        $ssLines = @(Invoke-InNamespace $script:fns ss -Hxan)
         $ours.Count | Should -Be $ssLines.Count
         $abstract = @($ours | Where-Object Path -EQ '@stt-pester')
         $abstract.Count | Should -Be 1

@@ -1,15 +1,20 @@
 #Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.0.0' }
-# Run as root (ip netns): ./build.ps1 -Task Test. Every socket lives in a namespace this file creates and deletes.
+# Live tests need root and ip netns (tests/common.ps1) and are skipped without them; ./build.ps1 -Task Test
+# runs them as root. Every socket lives in a namespace this file creates and deletes.
+
+BeforeDiscovery { . (Join-Path $PSScriptRoot 'common.ps1') }
 
 BeforeAll {
-    $script:modulePath = Join-Path $PSScriptRoot '..' 'output' 'SocketTools'
-    Import-Module $script:modulePath -Force
-    $script:ns = 'stt-pester-watch-' + [guid]::NewGuid().ToString('N').Substring(0, 8)
-    & ip netns add $script:ns
-    & ip -n $script:ns link set lo up
+    . (Join-Path $PSScriptRoot 'common.ps1')
+    Import-Module $ModulePath -Force
+}
 
-    # One TIME-WAIT socket: the client closes first. Its timer runs for a minute, longer than this file.
-    $python = @'
+Describe 'Watch-TcpTimer' -Skip:(-not $LiveTier) {
+    BeforeAll {
+        $script:ns = $null
+        $script:ns = New-TestNamespace -Prefix 'stt-pester-watch'
+        # One TIME-WAIT socket: the client closes first. Its timer runs for a minute, longer than this block.
+        Invoke-InNamespace $script:ns python3 -c @'
 import socket, time
 server = socket.socket()
 server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -22,14 +27,13 @@ client.close()
 time.sleep(0.05)
 accepted.close()
 '@
-    & ip netns exec $script:ns python3 -c $python
-}
+        if ($LASTEXITCODE -ne 0) { throw "The TIME-WAIT script failed (exit $LASTEXITCODE)." }
+    }
 
-AfterAll {
-    & ip netns del $script:ns
-}
+    AfterAll {
+        Remove-TestNamespace $script:ns
+    }
 
-Describe 'Watch-TcpTimer' {
     It 'samples a TIME-WAIT timer counting down, one TimerSample per sample' {
         $samples = @(Watch-TcpTimer -NetworkNamespace $script:ns -State TimeWait -Interval 300ms -Count 3)
         $samples.Count | Should -Be 3
@@ -47,7 +51,7 @@ Describe 'Watch-TcpTimer' {
 
     It 'shows the same timer as ss -tano in the namespace' {
         $sample = Watch-TcpTimer -NetworkNamespace $script:ns -State TimeWait -Count 1
-        $line = & ip netns exec $script:ns ss -Htano state time-wait
+        $line = Invoke-InNamespace $script:ns ss -Htano state time-wait
         # Should -Match runs -match inside Pester, so it leaves this scope's $Matches alone: match here.
         $m = [regex]::Match("$line", 'timer:\(timewait,(\d+)sec,0\)')
         $m.Success | Should -BeTrue -Because "ss prints '$line'"
@@ -70,40 +74,23 @@ Describe 'Watch-TcpTimer' {
         $text | Should -Match 'Appeared'
     }
 
-    It 'rejects a zero interval' {
-        { Watch-TcpTimer -Interval 0 -Count 1 } | Should -Throw -ErrorId 'ParameterArgumentValidationError,SocketTools.Commands.WatchTcpTimerCommand'
-    }
-
-    It 'rejects a negative interval' {
-        { Watch-TcpTimer -Interval ([timespan]::FromSeconds(-1)) -Count 1 } | Should -Throw -ErrorId 'ParameterArgumentValidationError,SocketTools.Commands.WatchTcpTimerCommand'
-    }
-
     It 'rejects a UDP socket from the pipeline as InvalidArgument' {
-        $code = 'import socket, time; s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 5300)); time.sleep(30)'
-        # ip netns exec execs python3 in place, so this process is the one that holds the socket.
-        $psi = [System.Diagnostics.ProcessStartInfo]::new('ip')
-        foreach ($argument in @('netns', 'exec', $script:ns, 'python3', '-c', $code)) {
-            $psi.ArgumentList.Add($argument)
-        }
-        $holder = [System.Diagnostics.Process]::Start($psi)
+        $holder = Start-NamespacePython -Namespace $script:ns -Code @'
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("127.0.0.1", 5300))
+print("ready", flush=True)
+sys.stdin.read()
+'@
         try {
-            $udp = $null
-            $deadline = [datetime]::UtcNow.AddSeconds(10)
-            while (-not $udp -and [datetime]::UtcNow -lt $deadline) {
-                Start-Sleep -Milliseconds 50
-                $udp = Get-SocketStat -NetworkNamespace $script:ns -Protocol Udp -LocalPort 5300
-            }
+            $udp = Get-SocketStat -NetworkNamespace $script:ns -Protocol Udp -LocalPort 5300
             $udp | Should -Not -BeNullOrEmpty
+            $caught = $null
+            try { $udp | Watch-TcpTimer -NetworkNamespace $script:ns -Count 1 } catch { $caught = $_ }
         }
-        catch {
-            $holder.Kill()
-            $holder.Dispose()
-            throw
+        finally {
+            Stop-NamespaceProcess $holder
         }
-        $caught = $null
-        try { $udp | Watch-TcpTimer -NetworkNamespace $script:ns -Count 1 } catch { $caught = $_ }
-        $holder.Kill()
-        $holder.Dispose()
         $caught | Should -Not -BeNullOrEmpty
         $caught.FullyQualifiedErrorId | Should -BeLike 'NotATcpSocket*'
         $caught.CategoryInfo.Category | Should -Be ([System.Management.Automation.ErrorCategory]::InvalidArgument)
@@ -112,7 +99,7 @@ Describe 'Watch-TcpTimer' {
     It 'ends at once and without error when stopped from another thread' {
         $ps = [powershell]::Create()
         try {
-            $null = $ps.AddCommand('Import-Module').AddParameter('Name', $script:modulePath).AddStatement()
+            $null = $ps.AddCommand('Import-Module').AddParameter('Name', $ModulePath).AddStatement()
             $null = $ps.AddCommand('Watch-TcpTimer').AddParameter('NetworkNamespace', $script:ns).AddParameter('Interval', [timespan]::FromSeconds(30))
             $handle = $ps.BeginInvoke()
             $deadline = [datetime]::UtcNow.AddSeconds(10)
@@ -137,5 +124,15 @@ Describe 'Watch-TcpTimer' {
         finally {
             $ps.Dispose()
         }
+    }
+}
+
+Describe 'Watch-TcpTimer parameter validation' {
+    It 'rejects a zero interval' {
+        { Watch-TcpTimer -Interval 0 -Count 1 } | Should -Throw -ErrorId 'ParameterArgumentValidationError,SocketTools.Commands.WatchTcpTimerCommand'
+    }
+
+    It 'rejects a negative interval' {
+        { Watch-TcpTimer -Interval ([timespan]::FromSeconds(-1)) -Count 1 } | Should -Throw -ErrorId 'ParameterArgumentValidationError,SocketTools.Commands.WatchTcpTimerCommand'
     }
 }

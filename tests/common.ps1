@@ -8,8 +8,18 @@
 # in the test) runs anywhere; the live tier needs root and `ip netns add`, and its suites skip, not
 # fail, without them. Every live socket and process lives in a namespace the test creates
 # (New-TestNamespace) and deletes (Remove-TestNamespace); nothing outside it is touched.
+#
+# Live setup belongs in the BeforeAll of the skipped Describe, not at file level: Pester runs a
+# skipped block's BeforeAll/AfterAll not at all, but runs the file's BeforeAll whenever any test of
+# the file runs. Pester runs a block's AfterAll even when its BeforeAll threw, so a teardown that
+# sets its variables to $null first and ends holders before it deletes the namespace always cleans up:
+#
+#   BeforeAll { $script:ns = $script:holder = $null; $script:ns = New-TestNamespace
+#               $script:holder = Start-NamespacePython -Namespace $script:ns -Code $code }
+#   AfterAll  { try { Stop-NamespaceProcess $script:holder } finally { Remove-TestNamespace $script:ns } }
 
-Set-StrictMode -Version Latest
+# Strict mode is set inside each helper, not here: dot-sourcing would set it for the whole test file,
+# where it turns PowerShell's usual scalar-or-array results (`$single.Count`) into errors.
 
 # The module as build.ps1 publishes it (output/SocketTools/<version>/).
 $ModulePath = Join-Path $PSScriptRoot '..' 'output' 'SocketTools'
@@ -20,6 +30,7 @@ function Test-LiveTier {
         True when live tests can run here: root, and a network namespace can be created and deleted.
         Probed once per process (cached in an environment variable, so child runspaces agree).
     #>
+    Set-StrictMode -Version Latest
     if ($env:STT_LIVE_TIER) { return $env:STT_LIVE_TIER -eq '1' }
     $ok = $false
     if ($IsLinux -and (& id -u) -eq '0' -and (Get-Command ip -ErrorAction Ignore)) {
@@ -42,10 +53,15 @@ function New-TestNamespace {
         Creates a network namespace named <Prefix>-<random>, brings its loopback up, returns its name.
     #>
     param([string] $Prefix = 'stt-pester')
+    Set-StrictMode -Version Latest
     $name = $Prefix + '-' + [guid]::NewGuid().ToString('N').Substring(0, 8)
     & ip netns add $name
     if ($LASTEXITCODE -ne 0) { throw "ip netns add $name failed (exit $LASTEXITCODE)." }
     & ip -n $name link set lo up
+    if ($LASTEXITCODE -ne 0) {
+        & ip netns del $name 2>$null
+        throw "ip -n $name link set lo up failed (exit $LASTEXITCODE)."
+    }
     $name
 }
 
@@ -56,11 +72,15 @@ function Remove-TestNamespace {
         (only processes in that namespace: `ip netns pids`).
     #>
     param([string] $Name)
+    Set-StrictMode -Version Latest
     if (-not $Name) { return }
     foreach ($id in @(& ip netns pids $Name 2>$null)) {
         if ($id -match '^\d+$') { Stop-Process -Id ([int]$id) -Force -ErrorAction Ignore }
     }
     & ip netns del $Name 2>$null
+    if ($LASTEXITCODE -ne 0 -and (@(& ip netns list) -match "^$([regex]::Escape($Name))(\s|$)")) {
+        Write-Warning "ip netns del $Name failed (exit $LASTEXITCODE); the namespace is left behind."
+    }
 }
 
 function Start-NamespaceProcess {
@@ -78,6 +98,7 @@ function Start-NamespaceProcess {
         [switch] $WaitForLine,
         [timespan] $Timeout = [timespan]::FromSeconds(20)
     )
+    Set-StrictMode -Version Latest
     $psi = [System.Diagnostics.ProcessStartInfo]::new('ip')
     foreach ($argument in @('netns', 'exec', $Namespace, $FilePath) + $ArgumentList) {
         $psi.ArgumentList.Add($argument)
@@ -111,6 +132,7 @@ function Start-NamespacePython {
         [Parameter(Mandatory)][string] $Code,
         [string[]] $ArgumentList = @()
     )
+    Set-StrictMode -Version Latest
     Start-NamespaceProcess -Namespace $Namespace -FilePath 'python3' -ArgumentList (@('-c', $Code) + $ArgumentList) -WaitForLine
 }
 
@@ -118,29 +140,69 @@ function Stop-NamespaceProcess {
     <#
     .SYNOPSIS
         Ends a process started by Start-NamespaceProcess: closes its stdin, then kills it (and its
-        children) if it has not exited within a second.
+        children) if it has not exited within two seconds, with a warning (a holder should end on
+        end of input: sys.stdin.read()). Does nothing for $null, so an AfterAll may call it for a
+        holder its BeforeAll never started.
     #>
     param($Process)
+    Set-StrictMode -Version Latest
     if (-not $Process) { return }
-    try { $Process.StandardInput.Close() } catch { }
-    if (-not $Process.WaitForExit(1000)) {
-        try { $Process.Kill($true) } catch { }
-        [void] $Process.WaitForExit(5000)
+    try {
+        try { $Process.StandardInput.Close() } catch { }
+        if (-not $Process.WaitForExit(2000)) {
+            Write-Warning "Process $($Process.Id) did not end when its stdin closed; killing it."
+            try { $Process.Kill($true) } catch { }
+            [void] $Process.WaitForExit(5000)
+        }
     }
-    $Process.Dispose()
+    finally {
+        $Process.Dispose()
+    }
 }
 
 function Invoke-InNamespace {
     <#
     .SYNOPSIS
-        Runs a reference tool (ss, netstat, lsof, …) inside Namespace and returns its output lines.
+        Runs a reference tool (ss, netstat, lsof, python3, …) inside Namespace and returns its output
+        lines; $LASTEXITCODE is the tool's.
+    .DESCRIPTION
+        Invoke-InNamespace [-Namespace] <name> [-FilePath] <tool> [-ArgumentList <args>] [<args>...]
+        Everything after the tool is passed to it verbatim. The function declares no parameters on
+        purpose: PowerShell would bind a tool's option to a parameter of its own by prefix
+        (`netstat -p` to -PipelineVariable, `ss -n` to -Namespace, `lsof -a` to -ArgumentList) or
+        reject it as ambiguous (`-e`, `-i`, `-o`).
+    .EXAMPLE
+        Invoke-InNamespace $script:ns ss -Htan state time-wait
     #>
-    param(
-        [Parameter(Mandatory)][string] $Namespace,
-        [Parameter(Mandatory)][string] $FilePath,
-        [Parameter(ValueFromRemainingArguments)][string[]] $ArgumentList = @()
-    )
-    & ip netns exec $Namespace $FilePath @ArgumentList
+    Set-StrictMode -Version Latest
+    $rest = [System.Collections.Generic.List[object]]::new()
+    foreach ($a in $args) { $rest.Add($a) }
+    $Namespace = $FilePath = $null
+    while ($rest.Count -gt 0 -and ($null -eq $Namespace -or $null -eq $FilePath)) {
+        $token = $rest[0]
+        if ($rest.Count -gt 1 -and $null -eq $Namespace -and $token -is [string] -and $token -eq '-Namespace') {
+            $Namespace = $rest[1]
+            $rest.RemoveRange(0, 2)
+        }
+        elseif ($rest.Count -gt 1 -and $null -eq $FilePath -and $token -is [string] -and $token -eq '-FilePath') {
+            $FilePath = $rest[1]
+            $rest.RemoveRange(0, 2)
+        }
+        else {
+            if ($null -eq $Namespace) { $Namespace = $token } else { $FilePath = $token }
+            $rest.RemoveAt(0)
+        }
+    }
+    if (-not $Namespace -or -not $FilePath) {
+        throw 'Usage: Invoke-InNamespace [-Namespace] <name> [-FilePath] <tool> [-ArgumentList <args>] [<args>...]'
+    }
+    if ($rest.Count -gt 1 -and $rest[0] -is [string] -and $rest[0] -eq '-ArgumentList') {
+        $list = @($rest[1])
+        $rest.RemoveRange(0, 2)
+        $rest.InsertRange(0, [object[]]$list)
+    }
+    $toolArguments = @($rest)
+    & ip netns exec $Namespace $FilePath @toolArguments
 }
 
 function Get-PwshCommand {
