@@ -66,7 +66,7 @@ Describe 'Get-SocketProcess' {
         $rows.Count | Should -Be 1
         $rows[0] | Should -BeOfType ([SocketTools.SocketProcess])
         $rows[0].Id | Should -Be $script:listenerPid
-        $rows[0].ProcessName | Should -Be 'python3'
+        $rows[0].Command | Should -Be 'python3'
         $rows[0].User | Should -Be 'root'
         $rows[0].CommandLine | Should -Match 'server.bind'
         $rows[0].StartTime | Should -BeOfType ([datetime])
@@ -157,5 +157,182 @@ Describe 'Get-SocketProcess' {
         $sockets[0].LocalPort | Should -Be 7401
         $all = @(Get-SocketStat -NetworkNamespace $script:ns -p)
         @($all | Where-Object { $_.Owners.Count -eq 0 }).Count | Should -Be 0
+    }
+}
+
+# ---------------------------------------------------------------------------------------------
+# Pipelines into the process cmdlets bind pids, never names (issue 13, item 4). The processes are
+# started from a link to python3 with a random name, so their comm is unique to this run: if a
+# binding by name slips back in, it can only reach this file's own processes.
+# ---------------------------------------------------------------------------------------------
+
+BeforeDiscovery { . (Join-Path $PSScriptRoot 'common.ps1') }
+
+Describe 'Process cmdlets bind what SocketTools writes by pid, never by name' {
+    BeforeAll {
+        . (Join-Path $PSScriptRoot 'common.ps1')
+        Import-Module $ModulePath -Force
+
+        # A stand-in for each process cmdlet with its exact parameters, sets, aliases and default set
+        # (from its own metadata), which reports what the pipeline bound instead of acting.
+        function New-BindingProbe([string] $Command) {
+            $meta = [System.Management.Automation.CommandMetadata]::new((Get-Command $Command))
+            $binding = [System.Management.Automation.ProxyCommand]::GetCmdletBindingAttribute($meta)
+            $params = [System.Management.Automation.ProxyCommand]::GetParamBlock($meta)
+            [scriptblock]::Create("$binding param($params) process { [pscustomobject]@{ Set = `$PSCmdlet.ParameterSetName; Id = `$PSBoundParameters['Id']; Name = `$PSBoundParameters['Name'] } }")
+        }
+
+        $script:processCmdlets = 'Get-Process', 'Stop-Process', 'Wait-Process', 'Debug-Process'
+        $script:probes = @{}
+        foreach ($c in $script:processCmdlets) { $script:probes[$c] = New-BindingProbe $c }
+
+        $socket = [SocketTools.SocketInfo]::new()
+        $script:samples = @{
+            SocketProcess = [SocketTools.SocketProcess]@{ Id = 4242; Command = 'sshd'; Fd = 3; Socket = $socket }
+            SocketOwner   = [SocketTools.SocketOwner]::new(4242, 'sshd', 3)
+        }
+        foreach ($key in @($script:samples.Keys)) {
+            $script:samples["Deserialized $key"] = [System.Management.Automation.PSSerializer]::Deserialize(
+                [System.Management.Automation.PSSerializer]::Serialize($script:samples[$key]))
+        }
+    }
+
+    It '<Cmdlet> binds -Id, and nothing else, from a <Kind>' -ForEach @(
+        foreach ($cmdlet in 'Get-Process', 'Stop-Process', 'Wait-Process', 'Debug-Process') {
+            foreach ($kind in 'SocketProcess', 'SocketOwner', 'Deserialized SocketProcess', 'Deserialized SocketOwner') {
+                @{ Cmdlet = $cmdlet; Kind = $kind }
+            }
+        }
+    ) {
+        $bound = @($script:samples[$Kind] | & $script:probes[$Cmdlet])
+        $bound.Count | Should -Be 1
+        $bound[0].Set | Should -BeLike 'Id*'
+        $bound[0].Id | Should -Be @(4242)
+        $bound[0].Name | Should -BeNullOrEmpty
+    }
+
+    It '<_> takes no SocketInfo from the pipeline: OwningProcess is one of possibly many owners' -ForEach @(
+        'Get-Process', 'Stop-Process', 'Wait-Process', 'Debug-Process'
+    ) {
+        { [SocketTools.SocketInfo]::new() | & $script:probes[$_] -ErrorAction Stop } |
+            Should -Throw -ErrorId 'InputObjectNotBound*'
+    }
+
+    It 'no property of an output type binds to a process cmdlet by name other than the pid' {
+        # Every parameter the four cmdlets take by property name, with its aliases, but -Id's.
+        $byName = @(foreach ($c in $script:processCmdlets) {
+                foreach ($p in (Get-Command $c).Parameters.Values) {
+                    if ($p.Name -ne 'Id' -and @($p.Attributes | Where-Object { $_ -is [System.Management.Automation.ParameterAttribute] -and $_.ValueFromPipelineByPropertyName })) {
+                        $p.Name; $p.Aliases
+                    }
+                }
+            }) | Sort-Object -Unique
+        $byName | Should -Contain 'ProcessName'
+        $types = [SocketTools.SocketInfo].Assembly.GetExportedTypes() | Where-Object { $_.Namespace -eq 'SocketTools' -and $_.IsClass }
+        $offending = @(foreach ($t in $types) {
+                foreach ($p in $t.GetProperties()) { if ($byName -contains $p.Name) { "$($t.Name).$($p.Name)" } }
+            })
+        $offending | Should -BeNullOrEmpty
+    }
+}
+
+Describe 'Get-SocketProcess output into the process cmdlets, beside a same-named decoy' -Skip:(-not $LiveTier) {
+    BeforeAll {
+        . (Join-Path $PSScriptRoot 'common.ps1')
+        Import-Module $ModulePath -Force
+        $script:decoyNs = New-TestNamespace
+        # A link to the python3 binary under a random name: its processes' comm is that name.
+        $script:linkDir = Join-Path ([System.IO.Path]::GetTempPath()) ('stt-pester-' + [guid]::NewGuid().ToString('N').Substring(0, 8))
+        New-Item -ItemType Directory -Path $script:linkDir | Out-Null
+        $python = (& python3 -c 'import os, sys; print(os.path.realpath(sys.executable))').Trim()
+        $script:comm = 'stt-' + [guid]::NewGuid().ToString('N').Substring(0, 8)
+        $script:exe = Join-Path $script:linkDir $script:comm
+        New-Item -ItemType SymbolicLink -Path $script:exe -Target $python | Out-Null
+
+        # Holds a listener on PORT with a connection to it; exits after LINGER seconds, or when stdin closes.
+        $script:ownerCode = @'
+import os, socket, sys, threading
+port, linger = int(sys.argv[1]), float(sys.argv[2])
+server = socket.socket(); server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+server.bind(("127.0.0.1", port)); server.listen(5)
+client = socket.socket(); client.connect(("127.0.0.1", port))
+accepted, _ = server.accept()
+print(os.getpid(), flush=True)
+if linger > 0:
+    threading.Event().wait(linger)
+else:
+    sys.stdin.read()
+'@
+        function Start-Owner([int] $Port, [double] $Linger = 0) {
+            Start-NamespaceProcess -Namespace $script:decoyNs -FilePath $script:exe -ArgumentList @('-c', $script:ownerCode, $Port, $Linger) -WaitForLine
+        }
+        # The decoy: the same name, a socket of its own on another port, nothing else in common.
+        $script:decoy = Start-Owner -Port 7499
+        (Get-Content "/proc/$($script:decoy.Id)/comm") | Should -Be $script:comm
+    }
+
+    AfterAll {
+        Stop-NamespaceProcess $script:decoy
+        Remove-TestNamespace $script:decoyNs
+        if ($script:linkDir) { Remove-Item -LiteralPath $script:linkDir -Recurse -Force -ErrorAction Ignore }
+    }
+
+    It 'Get-Process gets exactly the owners, not every process of their name' {
+        $owner = Start-Owner -Port 7490
+        try {
+            $rows = @(Get-SocketProcess -Port 7490 -NetworkNamespace $script:decoyNs)
+            $rows.Count | Should -Be 3
+            @(Get-Process -Name $script:comm).Count | Should -Be 2   # the name alone would reach the decoy
+            $ids = @($rows | Get-Process | ForEach-Object Id | Sort-Object -Unique)
+            $ids | Should -Be @($owner.Id)
+            @($rows[0].Socket.Owners | Get-Process | ForEach-Object Id) | Should -Be @($owner.Id)
+        }
+        finally { Stop-NamespaceProcess $owner }
+    }
+
+    It 'Stop-Process stops exactly the owners, from rows and from Owners' -ForEach @(
+        @{ From = 'rows'; Pipe = { param($ns) Get-SocketProcess -Port 7491 -NetworkNamespace $ns } }
+        @{ From = 'Owners'; Pipe = { param($ns) (Get-SocketStat -LocalPort 7491 -State Listen -IncludeProcess -NetworkNamespace $ns).Owners } }
+    ) {
+        $owner = Start-Owner -Port 7491
+        try {
+            & $Pipe $script:decoyNs | Stop-Process
+            $owner.WaitForExit(5000) | Should -BeTrue
+            $script:decoy.HasExited | Should -BeFalse
+        }
+        finally { Stop-NamespaceProcess $owner }
+    }
+
+    It 'Wait-Process waits for exactly the owners' {
+        $owner = Start-Owner -Port 7492 -Linger 2
+        try {
+            $rows = @(Get-SocketProcess -Port 7492 -NetworkNamespace $script:decoyNs)
+            $rows.Count | Should -BeGreaterThan 0
+            $clock = [System.Diagnostics.Stopwatch]::StartNew()
+            $errors = $null
+            $rows | Wait-Process -Timeout 20 -ErrorVariable errors -ErrorAction SilentlyContinue
+            $clock.Elapsed.TotalSeconds | Should -BeLessThan 15   # bound by name, it would wait for the decoy and time out
+            $errors | Should -BeNullOrEmpty
+            $owner.HasExited | Should -BeTrue
+            $script:decoy.HasExited | Should -BeFalse
+        }
+        finally { Stop-NamespaceProcess $owner }
+    }
+
+    It 'Debug-Process -WhatIf targets exactly the owners' {
+        $owner = Start-Owner -Port 7493
+        $transcript = Join-Path ([System.IO.Path]::GetTempPath()) "stt-whatif-$([guid]::NewGuid().ToString('N')).txt"
+        try {
+            Start-Transcript -Path $transcript | Out-Null
+            try { Get-SocketProcess -Port 7493 -Listening -NetworkNamespace $script:decoyNs | Debug-Process -WhatIf }
+            finally { Stop-Transcript | Out-Null }
+            $whatIf = @(Get-Content $transcript | Where-Object { $_ -like 'What if:*' })
+            $whatIf.Count | Should -Be 1
+            $whatIf[0] | Should -BeLike "*($($owner.Id))*"
+        }
+        finally {
+            Remove-Item $transcript -ErrorAction Ignore
+            Stop-NamespaceProcess $owner
+        }
     }
 }

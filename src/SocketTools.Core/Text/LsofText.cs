@@ -82,6 +82,6 @@ public static class LsofText
     {
         var s = row.Socket;
         return string.Create(CultureInfo.InvariantCulture,
-            $"{Command(row.ProcessName)} {row.Id} {row.User} {Fd(row.Fd)} {Type(s.Family)} {s.Inode} 0t0 {Node(s.Protocol)} {Name(s.Protocol, s.State, s.LocalAddress?.ToString(), s.LocalPort, s.RemoteAddress?.ToString(), s.RemotePort)}");
+            $"{Command(row.Command)} {row.Id} {row.User} {Fd(row.Fd)} {Type(s.Family)} {s.Inode} 0t0 {Node(s.Protocol)} {Name(s.Protocol, s.State, s.LocalAddress?.ToString(), s.LocalPort, s.RemoteAddress?.ToString(), s.RemotePort)}");
     }
 }
