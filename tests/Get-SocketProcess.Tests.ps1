@@ -336,3 +336,99 @@ else:
         }
     }
 }
+
+# ---------------------------------------------------------------------------------------------
+# Get-SocketProcess selects what lsof selects (issue 13, item 12): -Id lists a process's Unix
+# sockets too, as lsof -p does; -Port matches either end, as lsof -i :PORT does; -Listening keeps
+# the listeners, as lsof -s TCP:LISTEN does. Every comparison is with lsof in the same namespace.
+# ---------------------------------------------------------------------------------------------
+
+Describe 'Get-SocketProcess selects the rows lsof selects' -Skip:(-not $LiveTier) {
+    BeforeAll {
+        . (Join-Path $PSScriptRoot 'common.ps1')
+        Import-Module $ModulePath -Force
+        $script:lsofNs = New-TestNamespace
+        $script:sockDir = Join-Path ([System.IO.Path]::GetTempPath()) ('stt-pester-' + [guid]::NewGuid().ToString('N').Substring(0, 8))
+        New-Item -ItemType Directory -Path $script:sockDir | Out-Null
+
+        # The server: a TCP listener on 7480 with one accepted connection, a Unix stream listener with
+        # a connection, an abstract datagram socket, a UDP socket and a socketpair.
+        $script:server = Start-NamespacePython -Namespace $script:lsofNs -ArgumentList $script:sockDir -Code @'
+import os, socket, sys
+d = sys.argv[1]
+tcp = socket.socket(); tcp.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); tcp.bind(("127.0.0.1", 7480)); tcp.listen(5)
+ul = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM); ul.bind(os.path.join(d, "server.sock")); ul.listen(5)
+uc = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM); uc.connect(os.path.join(d, "server.sock")); ua, _ = ul.accept()
+dg = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM); dg.bind("\0stt-pester-dgram-%d" % os.getpid())
+udp = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM); udp.bind(("::", 7481))
+pair = socket.socketpair()
+print(os.getpid(), flush=True)
+conns = [tcp.accept()[0]]
+sys.stdin.read()
+'@
+        # The client: connected to the server's port 7480 from an ephemeral port, and to its Unix listener.
+        $script:client = Start-NamespacePython -Namespace $script:lsofNs -ArgumentList $script:sockDir -Code @'
+import os, socket, sys
+c = socket.socket(); c.connect(("127.0.0.1", 7480))
+u = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM); u.connect(os.path.join(sys.argv[1], "server.sock"))
+print(os.getpid(), flush=True)
+sys.stdin.read()
+'@
+        # Rows as (pid, fd) text, from lsof's output or from ours.
+        function Get-LsofRow([string[]] $Arguments) {
+            @(Invoke-InNamespace $script:lsofNs lsof -nP @Arguments | Select-Object -Skip 1 | ForEach-Object {
+                    $cells = $_.Trim() -split '\s+'
+                    "$($cells[1])/$($cells[3])"
+                }) | Sort-Object
+        }
+        function Format-Row($Rows) { @($Rows | ForEach-Object { "$($_.Id)/$($_.Fd)u" }) | Sort-Object }
+        # Give the server a moment to accept the client's connection.
+        $deadline = [datetime]::UtcNow.AddSeconds(10)
+        while ([datetime]::UtcNow -lt $deadline -and @(Get-LsofRow @('-i', ':7480')).Count -lt 3) { Start-Sleep -Milliseconds 100 }
+    }
+
+    AfterAll {
+        Stop-NamespaceProcess $script:client
+        Stop-NamespaceProcess $script:server
+        Remove-TestNamespace $script:lsofNs
+        if ($script:sockDir) { Remove-Item -LiteralPath $script:sockDir -Recurse -Force -ErrorAction Ignore }
+    }
+
+    It '-Port matches the local or the remote port, as lsof -i :PORT does' {
+        $theirs = Get-LsofRow @('-i', ':7480')
+        $theirs | Should -Contain "$($script:client.Id)/3u"   # the client, whose remote port is 7480
+        Format-Row (Get-SocketProcess -Port 7480 -NetworkNamespace $script:lsofNs) | Should -Be $theirs
+    }
+
+    It '-Port -Listening keeps the listeners, as lsof -i :PORT -s TCP:LISTEN does' {
+        $theirs = @(Get-LsofRow @('-i', ':7480', '-s', 'TCP:LISTEN'))
+        $theirs.Count | Should -Be 1
+        Format-Row (Get-SocketProcess -Port 7480 -Listening -NetworkNamespace $script:lsofNs) | Should -Be $theirs
+    }
+
+    It '-Id lists the Unix sockets too, as lsof -p does' {
+        $unix = @(Get-LsofRow @('-p', $script:server.Id, '-a', '-U'))
+        $inet = @(Get-LsofRow @('-p', $script:server.Id, '-a', '-i'))
+        $unix.Count | Should -Be 6   # listener, client and accepted ends, abstract datagram, the socketpair
+        Format-Row (Get-SocketProcess -Id $script:server.Id -NetworkNamespace $script:lsofNs) | Should -Be (@($unix) + @($inet) | Sort-Object)
+    }
+
+    It '-Name lists the Unix sockets too, as lsof -c does' {
+        $pids = "$($script:server.Id),$($script:client.Id)"
+        $theirs = @(@(Get-LsofRow @('-p', $pids, '-a', '-U')) + @(Get-LsofRow @('-p', $pids, '-a', '-i')) | Sort-Object)
+        $theirs.Count | Should -Be 11
+        Format-Row (Get-SocketProcess -Name python3 -NetworkNamespace $script:lsofNs) | Should -Be $theirs
+    }
+
+    It 'prints every cell as lsof -p prints it, Unix rows included' {
+        $text = Get-SocketProcess -Id $script:server.Id -NetworkNamespace $script:lsofNs | Format-Table | Out-String -Width 400
+        $ours = @($text -split "`n" | Where-Object { $_ -match '^\s*python3\s' } | ForEach-Object { $_.Trim() -replace '\s+', ' ' })
+        $lsofArgs = '-nP', '-p', $script:server.Id
+        $theirs = @(Invoke-InNamespace $script:lsofNs lsof @lsofArgs | Select-Object -Skip 1 |
+                Where-Object { ($_ -split '\s+')[4] -in 'unix', 'IPv4', 'IPv6' } | ForEach-Object { $_.Trim() -replace '\s+', ' ' })
+        $theirs.Count | Should -Be 9
+        $ours | Should -Be $theirs
+        $ours -join "`n" | Should -Match ([regex]::Escape((Join-Path $script:sockDir 'server.sock')) + ' type=STREAM \(LISTEN\)')
+        $ours -join "`n" | Should -Match 'unix 0x[0-9a-f]{16} 0t0 \d+ @stt-pester-dgram-\d+ type=DGRAM \(UNCONNECTED\)'
+    }
+}

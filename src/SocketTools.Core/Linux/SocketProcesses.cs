@@ -94,6 +94,7 @@ public static class SocketProcesses
 
         rows.Sort((a, b) => a.Owner.Id != b.Owner.Id
             ? a.Owner.Id.CompareTo(b.Owner.Id) : a.Owner.Fd.CompareTo(b.Owner.Fd));
+        UnixAddresses.Fill(rows);   // lsof's DEVICE of a Unix socket
         var details = new Dictionary<int, Details>();
         foreach (var (owner, socket) in rows)
         {
