@@ -40,8 +40,8 @@ sys.stdin.read()
         $sockets[0].State | Should -Be ([SocketTools.SocketState]::Listen)
         $sockets[0].SendQ | Should -Be 17
         $sockets[0].OwningProcess | Should -Be $script:listenerPid
-        $sockets[0].Owners[0].ProcessId | Should -Be $script:listenerPid
-        $sockets[0].Owners[0].ProcessName | Should -Be 'python3'
+        $sockets[0].Owners[0].Id | Should -Be $script:listenerPid
+        $sockets[0].Owners[0].Command | Should -Be 'python3'
     }
 
     It 'lists unconnected UDP sockets and leaves out connected ones' {

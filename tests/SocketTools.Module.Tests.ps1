@@ -110,7 +110,7 @@ sys.stdin.read()
                 $b.Inode | Should -Be $o.Inode
                 $b.Cookie | Should -Be $o.Cookie
                 @($b.Owners).Count | Should -Be $o.Owners.Count
-                (@($b.Owners | ForEach-Object { $_.ProcessId }) -join ',') | Should -Be (@($o.Owners | ForEach-Object { $_.ProcessId }) -join ',')
+                (@($b.Owners | ForEach-Object { $_.Id }) -join ',') | Should -Be (@($o.Owners | ForEach-Object { $_.Id }) -join ',')
             }
         }
 

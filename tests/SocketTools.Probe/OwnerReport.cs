@@ -21,7 +21,7 @@ internal static class OwnerReport
         var diagnostics = new QueryDiagnostics();
         foreach (var s in SocketReader.Read(new SocketQuery { IncludeProcess = true }, diagnostics))
         {
-            string owners = s.Owners.Count == 0 ? "-" : string.Join(",", s.Owners.Select(o => o.ProcessId));
+            string owners = s.Owners.Count == 0 ? "-" : string.Join(",", s.Owners.Select(o => o.Id));
             Console.WriteLine($"socket {s.Protocol} {s.LocalPort} {s.Inode} {owners}");
         }
 

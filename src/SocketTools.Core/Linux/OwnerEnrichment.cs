@@ -62,7 +62,7 @@ public static class OwnerEnrichment
                 continue;
             }
 
-            if (names.Length > 0 && !socket.Owners.Any(o => Wildcard.MatchesAny(names, o.ProcessName)))
+            if (names.Length > 0 && !socket.Owners.Any(o => Wildcard.MatchesAny(names, o.Command)))
             {
                 continue;
             }
@@ -75,7 +75,7 @@ public static class OwnerEnrichment
     {
         for (int i = 0; i < owners.Count; i++)
         {
-            if (pids.Contains(owners[i].ProcessId))
+            if (pids.Contains(owners[i].Id))
             {
                 return true;
             }
@@ -94,10 +94,10 @@ public static class OwnerEnrichment
             return;
         }
 
-        int lowest = owners[0].ProcessId;
+        int lowest = owners[0].Id;
         foreach (var owner in owners)
         {
-            lowest = Math.Min(lowest, owner.ProcessId);
+            lowest = Math.Min(lowest, owner.Id);
         }
 
         socket.OwningProcess = lowest;

@@ -108,7 +108,8 @@ internal static class ProcNet
             return null;
         }
 
-        if (!Hex(flags, out uint flagBits) || !Hex(type, out uint sockType) || !Hex(st, out uint socketState)
+        if (!ulong.TryParse(num[..^1], NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out ulong address)
+            || !Hex(flags, out uint flagBits) || !Hex(type, out uint sockType) || !Hex(st, out uint socketState)
             || !ulong.TryParse(inode, NumberStyles.None, CultureInfo.InvariantCulture, out ulong ino))
         {
             return null;
@@ -144,6 +145,7 @@ internal static class ProcNet
             State = state,
             Path = path,
             Inode = ino,
+            KernelAddress = address,
         };
     }
 

@@ -84,30 +84,31 @@ public static class SocketProcesses
             OwnerEnrichment.Attach(socket, owners);
             foreach (var owner in owners)
             {
-                if ((ids is null || ids.Contains(owner.ProcessId))
-                    && (names.Length == 0 || Wildcard.MatchesAny(names, owner.ProcessName)))
+                if ((ids is null || ids.Contains(owner.Id))
+                    && (names.Length == 0 || Wildcard.MatchesAny(names, owner.Command)))
                 {
                     rows.Add((owner, socket));
                 }
             }
         }
 
-        rows.Sort((a, b) => a.Owner.ProcessId != b.Owner.ProcessId
-            ? a.Owner.ProcessId.CompareTo(b.Owner.ProcessId) : a.Owner.Fd.CompareTo(b.Owner.Fd));
+        rows.Sort((a, b) => a.Owner.Id != b.Owner.Id
+            ? a.Owner.Id.CompareTo(b.Owner.Id) : a.Owner.Fd.CompareTo(b.Owner.Fd));
+        UnixAddresses.Fill(rows);   // lsof's DEVICE of a Unix socket
         var details = new Dictionary<int, Details>();
         foreach (var (owner, socket) in rows)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (!details.TryGetValue(owner.ProcessId, out var d))
+            if (!details.TryGetValue(owner.Id, out var d))
             {
-                d = Details.Read(owner.ProcessId);
-                details[owner.ProcessId] = d;
+                d = Details.Read(owner.Id);
+                details[owner.Id] = d;
             }
 
             yield return new SocketProcess
             {
-                Id = owner.ProcessId,
-                ProcessName = owner.ProcessName,
+                Id = owner.Id,
+                Command = owner.Command,
                 User = d.UserId is uint uid ? ProcessInfo.UserName(uid) : null,
                 UserId = d.UserId,
                 Fd = owner.Fd,

@@ -109,6 +109,13 @@ public sealed class SocketInfo
     /// <summary>The kernel's device number (major &lt;&lt; 20 | minor) of the file system holding a Unix socket's file (ss -e: dev:major/minor), or null.</summary>
     public uint? FileDevice { get; init; }
 
+    /// <summary>
+    /// A Unix socket's kernel address as the Num column of /proc/net/unix prints it (hashed by the kernel
+    /// unless kptr_restrict lets it through); lsof prints it as the DEVICE of a Unix socket. Read from
+    /// /proc/net/unix, so filled by the /proc/net source and by Get-SocketProcess; null otherwise.
+    /// </summary>
+    public ulong? KernelAddress { get; internal set; }
+
     /// <summary>The owning process id when owners were asked for and found: the lowest pid among <see cref="Owners"/>, the one netstat -p prints.</summary>
     public int? OwningProcess { get; internal set; }
 

@@ -2,16 +2,22 @@ namespace SocketTools;
 
 /// <summary>
 /// One process file descriptor that holds a socket, with process details, as lsof prints a row:
-/// what Get-SocketProcess writes. <see cref="Id"/> binds to Stop-Process -Id by property name, so
-/// <c>… | Get-SocketProcess | Stop-Process</c> targets exactly these pids.
+/// what Get-SocketProcess writes. <see cref="Id"/> binds by property name to -Id of Get-Process,
+/// Stop-Process, Wait-Process and Debug-Process, and no property binds to their -Name (alias
+/// ProcessName): the process name is <see cref="Command"/>, lsof's column. So
+/// <c>… | Get-SocketProcess | Get-Process</c> or <c>| Stop-Process</c> targets exactly these pids,
+/// never every process of the same name.
 /// </summary>
 public sealed class SocketProcess
 {
     /// <summary>The process id.</summary>
     public int Id { get; init; }
 
-    /// <summary>The process name (/proc/PID/comm, as ss and lsof print it).</summary>
-    public string ProcessName { get; init; } = string.Empty;
+    /// <summary>
+    /// The process name (/proc/PID/comm, at most 15 characters; lsof's COMMAND column, which cuts it to 9).
+    /// Not called Name or ProcessName, which the process cmdlets would bind to -Name.
+    /// </summary>
+    public string Command { get; init; } = string.Empty;
 
     /// <summary>The user the process runs as (effective uid, by name from /etc/passwd), or null when the process is gone.</summary>
     public string? User { get; init; }

@@ -22,6 +22,9 @@ public sealed class QueryParameters
     /// <summary>-RemotePort: ports, ranges and service names.</summary>
     public string[]? RemotePort { get; set; }
 
+    /// <summary>Ports at either end (Get-SocketProcess -Port, lsof -i :PORT): ports, ranges and service names.</summary>
+    public string[]? Port { get; set; }
+
     /// <summary>-LocalAddress: addresses or CIDR prefixes.</summary>
     public string[]? LocalAddress { get; set; }
 
@@ -105,6 +108,7 @@ public sealed class QueryParameters
         {
             LocalPorts = Ports(LocalPort),
             RemotePorts = Ports(RemotePort),
+            Ports = Ports(Port),
             LocalAddresses = Prefixes(LocalAddress),
             RemoteAddresses = Prefixes(RemoteAddress),
             NetworkNamespace = NetworkNamespace,

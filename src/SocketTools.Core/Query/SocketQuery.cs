@@ -44,6 +44,12 @@ public sealed record SocketQuery
     /// <summary>Remote ports: a socket matches when its remote port is in any range (empty: any).</summary>
     public IReadOnlyList<PortRange> RemotePorts { get; init; } = [];
 
+    /// <summary>
+    /// Ports at either end: a socket matches when its local or its remote port is in any range, as
+    /// lsof -i :PORT selects (empty: any).
+    /// </summary>
+    public IReadOnlyList<PortRange> Ports { get; init; } = [];
+
     /// <summary>Local address prefixes (empty: any).</summary>
     public IReadOnlyList<IPPrefix> LocalAddresses { get; init; } = [];
 
@@ -101,6 +107,7 @@ public sealed record SocketQuery
     [
         FilterNode.OrAll(LocalPorts.Select(r => PortNode(r, remote: false))),
         FilterNode.OrAll(RemotePorts.Select(r => PortNode(r, remote: true))),
+        FilterNode.OrAll(Ports.SelectMany(r => new[] { PortNode(r, remote: false), PortNode(r, remote: true) })),
         FilterNode.OrAll(LocalAddresses.Select(p => AddressNode(p, remote: false))),
         FilterNode.OrAll(RemoteAddresses.Select(p => AddressNode(p, remote: true))),
         Interface is null ? null : new DeviceNode(Interface),
@@ -156,6 +163,11 @@ public sealed record SocketQuery
         }
 
         if (RemotePorts.Count > 0 && !AnyContains(RemotePorts, socket.RemotePort))
+        {
+            return false;
+        }
+
+        if (Ports.Count > 0 && !AnyContains(Ports, socket.LocalPort) && !AnyContains(Ports, socket.RemotePort))
         {
             return false;
         }

@@ -3,7 +3,7 @@ using System.Text;
 
 namespace SocketTools.Text;
 
-/// <summary>lsof -nP -i's cell text, made from plain values.</summary>
+/// <summary>lsof -nP's cell text for socket rows (lsof -i and lsof -U), made from plain values.</summary>
 public static class LsofText
 {
     /// <summary>The COMMAND column: the process name cut to 9 characters, as lsof does by default.</summary>
@@ -31,6 +31,44 @@ public static class LsofText
         SocketProtocol.Udp => "UDP",
         SocketProtocol.Raw => "RAW",
         _ => protocol.ToString().ToUpperInvariant(),
+    };
+
+    /// <summary>The NODE column: TCP or UDP for IP sockets, the inode for a Unix socket.</summary>
+    public static string Node(SocketProtocol protocol, ulong inode) =>
+        protocol == SocketProtocol.Unix ? inode.ToString(CultureInfo.InvariantCulture) : Node(protocol);
+
+    /// <summary>
+    /// The DEVICE column: the inode for IP sockets; for a Unix socket its kernel address as
+    /// 0x and 16 hex digits (empty when it was not read).
+    /// </summary>
+    public static string Device(SocketFamily family, ulong inode, ulong? kernelAddress) => family switch
+    {
+        SocketFamily.Unix => kernelAddress is ulong address ? "0x" + address.ToString("x16", CultureInfo.InvariantCulture) : string.Empty,
+        SocketFamily.Netlink => string.Empty,
+        _ => inode.ToString(CultureInfo.InvariantCulture),
+    };
+
+    /// <summary>A Unix socket's type in the NAME column: STREAM, DGRAM, SEQPACKET.</summary>
+    public static string UnixType(SocketKind type) => type switch
+    {
+        SocketKind.Stream => "STREAM",
+        SocketKind.Datagram => "DGRAM",
+        SocketKind.SeqPacket => "SEQPACKET",
+        SocketKind.Raw => "RAW",
+        _ => "UNKNOWN",
+    };
+
+    /// <summary>
+    /// A Unix socket's state in the NAME column, the socket layer's names: LISTEN, CONNECTED (ss:
+    /// ESTAB, also a datagram socket that another connected to), UNCONNECTED (ss: UNCONN).
+    /// </summary>
+    public static string UnixState(SocketState state) => state switch
+    {
+        SocketState.Listen => "LISTEN",
+        SocketState.Established => "CONNECTED",
+        SocketState.Closed => "UNCONNECTED",
+        SocketState.SynSent => "CONNECTING",
+        _ => "DISCONNECTING",
     };
 
     /// <summary>An lsof endpoint: *:22 for an unspecified address, 127.0.0.1:22 (also for ::ffff:127.0.0.1), [::1]:22; port 0 as *.</summary>
@@ -77,11 +115,28 @@ public static class LsofText
         return text;
     }
 
-    /// <summary>One lsof -nP -i line (COMMAND PID USER FD TYPE DEVICE SIZE/OFF NODE NAME), for tests and logs.</summary>
+    /// <summary>
+    /// The NAME column of any row: for a Unix socket its path (when bound; abstract names with @),
+    /// then type=STREAM (LISTEN) as lsof -U prints it; otherwise what
+    /// <see cref="Name(SocketProtocol, SocketState, string?, int, string?, int)"/> prints.
+    /// </summary>
+    public static string Name(SocketProtocol protocol, SocketState state, SocketKind type, string? path,
+        string? localAddress, int localPort, string? remoteAddress, int remotePort)
+    {
+        if (protocol != SocketProtocol.Unix)
+        {
+            return Name(protocol, state, localAddress, localPort, remoteAddress, remotePort);
+        }
+
+        string text = "type=" + UnixType(type) + " (" + UnixState(state) + ")";
+        return string.IsNullOrEmpty(path) ? text : path + " " + text;
+    }
+
+    /// <summary>One lsof -nP line (COMMAND PID USER FD TYPE DEVICE SIZE/OFF NODE NAME), for tests and logs.</summary>
     public static string Line(SocketProcess row)
     {
         var s = row.Socket;
         return string.Create(CultureInfo.InvariantCulture,
-            $"{Command(row.ProcessName)} {row.Id} {row.User} {Fd(row.Fd)} {Type(s.Family)} {s.Inode} 0t0 {Node(s.Protocol)} {Name(s.Protocol, s.State, s.LocalAddress?.ToString(), s.LocalPort, s.RemoteAddress?.ToString(), s.RemotePort)}");
+            $"{Command(row.Command)} {row.Id} {row.User} {Fd(row.Fd)} {Type(s.Family)} {Device(s.Family, s.Inode, s.KernelAddress)} 0t0 {Node(s.Protocol, s.Inode)} {Name(s.Protocol, s.State, s.Type, s.Path, s.LocalAddress, s.LocalPort, s.RemoteAddress, s.RemotePort)}");
     }
 }

@@ -110,7 +110,7 @@ public static class NetstatText
     {
         string local = Address(socket.LocalAddress?.ToString(), socket.LocalPort, socket.Family);
         string remote = Address(socket.RemoteAddress?.ToString(), socket.RemotePort, socket.Family);
-        string program = Program(socket.Owners.Select(o => o.ProcessId).ToArray(), socket.Owners.Select(o => o.ProcessName).ToArray());
+        string program = Program(socket.Owners.Select(o => o.Id).ToArray(), socket.Owners.Select(o => o.Command).ToArray());
         return string.Create(CultureInfo.InvariantCulture,
             $"{Proto(socket.Protocol, socket.Family),-5} {socket.RecvQ,6} {SendQ(socket.Protocol, socket.State, socket.SendQ),6} {local,-23} {remote,-23} {State(socket.Protocol, socket.State),-11} {program}");
     }

@@ -429,14 +429,14 @@ public static class SsText
             return string.Empty;
         }
 
-        var parts = owners.Select(o => Owner(o.ProcessName, o.ProcessId, o.Fd)).ToList();
+        var parts = owners.Select(o => Owner(o.Command, o.Id, o.Fd)).ToList();
         return parts.Count == 0 ? string.Empty : "users:(" + string.Join(",", parts) + ")";
     }
 
     /// <summary>
     /// ss -p's process cell from parallel arrays of plain values, for format views: deserialized
-    /// objects from remoting carry Owners as property bags, whose ProcessName, ProcessId and Fd
-    /// member-enumerate into arrays (<c>$_.Owners.ProcessName</c>). Missing entries print as 0 or "".
+    /// objects from remoting carry Owners as property bags, whose Command, Id and Fd
+    /// member-enumerate into arrays (<c>$_.Owners.Command</c>). Missing entries print as 0 or "".
     /// </summary>
     public static string Users(string[]? processNames, int[]? processIds, int[]? fds)
     {

@@ -23,24 +23,39 @@ public sealed class GetSocketProcessCommand : SocketCmdlet
     [ValidateNotNull]
     public SocketInfo[]? InputObject { get; set; }
 
-    /// <summary>Local ports: the processes that hold a socket bound to one of them (TCP or UDP, any state).</summary>
+    /// <summary>
+    /// Ports: the processes that hold a TCP or UDP socket whose local or remote port is one of them, in
+    /// any state, as lsof -i :PORT selects; with -Listening, only the listeners (and unconnected UDP sockets) on them.
+    /// </summary>
     [Parameter(Mandatory = true, ParameterSetName = PortSet)]
     [ValidateRange(0, 65535)]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(PortCompleter))]
     public int[]? Port { get; set; }
 
-    /// <summary>Process ids: the sockets these processes hold, like lsof -p PID.</summary>
+    /// <summary>Process ids: the TCP, UDP and Unix sockets these processes hold, like lsof -p PID.</summary>
     [Parameter(Mandatory = true, ParameterSetName = IdSet)]
     [ValidateNotNullOrEmpty]
     public int[]? Id { get; set; }
 
-    /// <summary>Process names (wildcards, case-insensitive): the sockets processes of these names hold; omitted, every process that holds a socket.</summary>
+    /// <summary>
+    /// Process names (wildcards, case-insensitive): the TCP, UDP and Unix sockets processes of these names
+    /// hold, like lsof -c NAME; omitted, every process that holds a TCP or UDP socket, like lsof -i.
+    /// </summary>
     [Parameter(Position = 0, ParameterSetName = NameSet)]
     [ValidateNotNullOrEmpty]
     [SupportsWildcards]
     [ArgumentCompleter(typeof(ProcessNameCompleter))]
     public string[]? Name { get; set; }
+
+    /// <summary>
+    /// Only listening sockets: TCP in LISTEN, and UDP and Unix sockets that are not connected (ss -l's
+    /// LISTEN and UNCONN), like lsof -i :PORT -s TCP:LISTEN.
+    /// </summary>
+    [Parameter(ParameterSetName = PortSet)]
+    [Parameter(ParameterSetName = IdSet)]
+    [Parameter(ParameterSetName = NameSet)]
+    public SwitchParameter Listening { get; set; }
 
     /// <summary>A network namespace whose sockets to look at: a name from 'ip netns list' or a path such as /proc/PID/ns/net.</summary>
     [Parameter(ParameterSetName = PortSet)]
@@ -59,9 +74,14 @@ public sealed class GetSocketProcessCommand : SocketCmdlet
         }
 
         var diagnostics = NewDiagnostics();
+        // Selecting processes (-Id, -Name) lists all their sockets that lsof -p shows with -i or -U;
+        // selecting sockets (-Port, or nothing) is lsof -i: TCP and UDP.
+        bool byProcess = ParameterSetName == IdSet || Name is { Length: > 0 };
         var query = ResolveQuery(() => new QueryParameters
         {
-            LocalPort = Port?.Select(p => p.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray(),
+            Protocol = byProcess ? [SocketProtocol.Tcp, SocketProtocol.Udp, SocketProtocol.Unix] : null,
+            Port = Port?.Select(p => p.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray(),
+            Listening = Listening,
             NetworkNamespace = NetworkNamespace,
         }.ToQuery());
 

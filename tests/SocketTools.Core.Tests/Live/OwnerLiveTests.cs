@@ -35,8 +35,8 @@ public sealed class OwnerLiveTests
             string key = Key(SsText.Netid(s.Protocol, s.Type), SsText.Local(s), SsText.Peer(s));
             Assert.True(expected.ContainsKey(key), $"ss has no {key}");
             Assert.Equal(expected[key], SsText.Users(s.Owners));
-            Assert.Equal(expected[key], SsText.Users(s.Owners.Select(o => o.ProcessName).ToArray(),
-                s.Owners.Select(o => o.ProcessId).ToArray(), s.Owners.Select(o => o.Fd).ToArray()));
+            Assert.Equal(expected[key], SsText.Users(s.Owners.Select(o => o.Command).ToArray(),
+                s.Owners.Select(o => o.Id).ToArray(), s.Owners.Select(o => o.Fd).ToArray()));
         }
 
         // The shared sockets have both processes; the child's own have one; OwningProcess is the lower pid.
@@ -45,7 +45,7 @@ public sealed class OwnerLiveTests
         var own = ours.Where(s => s.Owners.Count == 1).ToList();
         Assert.Equal(2, own.Count);
         Assert.All(own, s => Assert.Equal(scenario.Child, s.OwningProcess));
-        Assert.All(ours.SelectMany(s => s.Owners), o => Assert.Equal("python3", o.ProcessName));
+        Assert.All(ours.SelectMany(s => s.Owners), o => Assert.Equal("python3", o.Command));
     }
 
     [Fact]
@@ -83,7 +83,7 @@ public sealed class OwnerLiveTests
         Assert.Equal(theirs, rows.Select(LsofText.Line).ToList());
         Assert.Contains(rows, r => r.Id == scenario.Child && r.Socket.LocalPort == 7010);
         var parent = rows.First(r => r.Id == scenario.Parent);
-        Assert.Equal("python3", parent.ProcessName);
+        Assert.Equal("python3", parent.Command);
         Assert.Equal("root", parent.User);
         Assert.Matches(@"python3 -c import os, socket", parent.CommandLine);
         Assert.Matches(@"/python3(\.\d+)?$", parent.Path);
@@ -273,11 +273,11 @@ while time.time() < end:
         while (clock.Elapsed < TimeSpan.FromSeconds(5))
         {
             var index = OwnerIndex.Build(null);
-            var all = index.Inodes.SelectMany(i => index.OwnersOf(i).Select(o => (i, o.ProcessId, o.Fd))).ToList();
+            var all = index.Inodes.SelectMany(i => index.OwnersOf(i).Select(o => (i, o.Id, o.Fd))).ToList();
             Assert.Equal(all.Count, all.Distinct().Count());
             var rows = SocketReader.Read(new SocketQuery { NetworkNamespace = ns.Name, IncludeProcess = true }).ToList();
             Assert.Equal(rows.Count, rows.Select(r => r.Cookie).Distinct().Count());
-            Assert.All(rows, r => Assert.Equal(r.Owners.Count, r.Owners.Select(o => (o.ProcessId, o.Fd)).Distinct().Count()));
+            Assert.All(rows, r => Assert.Equal(r.Owners.Count, r.Owners.Select(o => (o.Id, o.Fd)).Distinct().Count()));
             passes++;
         }
 

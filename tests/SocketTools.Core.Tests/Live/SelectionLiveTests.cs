@@ -226,6 +226,9 @@ public sealed class SelectionLiveTests
             (new QueryParameters { LocalAddress = ["::1", "10.0.0.0/8"] }, "src [::1] or src 10.0.0.0/8"),
             (new QueryParameters { Interface = "lo" }, "dev lo"),
             (new QueryParameters { LocalPort = ["7001"], Filter = "dst 127.0.0.1" }, "sport = :7001 and dst 127.0.0.1"),
+            // Either end (Get-SocketProcess -Port, lsof -i :PORT).
+            (new QueryParameters { Port = ["8003"] }, "sport = :8003 or dport = :8003"),
+            (new QueryParameters { Port = ["8003-8006", "7001"] }, "( sport >= :8003 and sport <= :8006 ) or ( dport >= :8003 and dport <= :8006 ) or sport = :7001 or dport = :7001"),
         };
         var failures = new List<string>();
         foreach (var (ours, ss) in cases)

@@ -155,7 +155,7 @@ public sealed class ViewTextLiveTests
             // ss lists one process's fds from the highest down (it prepends while reading /proc/PID/fd in order).
             owners.Reverse();
             string fromList = SsText.Users(owners);
-            string fromArrays = SsText.Users(owners.Select(o => o.ProcessName).ToArray(), owners.Select(o => o.ProcessId).ToArray(),
+            string fromArrays = SsText.Users(owners.Select(o => o.Command).ToArray(), owners.Select(o => o.Id).ToArray(),
                 owners.Select(o => o.Fd).ToArray());
             Assert.Equal(ssUsers, fromList);
             Assert.Equal(ssUsers, fromArrays);

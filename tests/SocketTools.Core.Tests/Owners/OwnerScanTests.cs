@@ -32,10 +32,10 @@ public sealed class OwnerScanTests
         foreach (ulong inode in mine)
         {
             var owner = Assert.Single(synchronous.OwnersOf(inode));
-            Assert.Equal(Environment.ProcessId, owner.ProcessId);
+            Assert.Equal(Environment.ProcessId, owner.Id);
             Assert.Equal(
-                synchronous.OwnersOf(inode).Select(o => (o.ProcessId, o.ProcessName, o.Fd)),
-                background.OwnersOf(inode).Select(o => (o.ProcessId, o.ProcessName, o.Fd)));
+                synchronous.OwnersOf(inode).Select(o => (o.Id, o.Command, o.Fd)),
+                background.OwnersOf(inode).Select(o => (o.Id, o.Command, o.Fd)));
         }
 
         Assert.True(background.Count >= synchronous.Count);

@@ -67,6 +67,11 @@ public sealed class ProcNetParserTests
         Assert.Contains(unix, s => s.Path is not null && s.Path.EndsWith("/dgram sock", StringComparison.Ordinal) && s.Type == SocketKind.Datagram);
         Assert.Equal(2, unix.Count(s => s.Type == SocketKind.SeqPacket && s.Path is null && s.State == SocketState.Established));
         Assert.DoesNotContain(unix, s => s.Inode == 0);
+        // The Num column: the kernel address lsof prints as a Unix socket's DEVICE.
+        Assert.All(unix, s => Assert.NotNull(s.KernelAddress));
+        var first = ProcCapture.Text("unix").Split('\n')[1];
+        var parsed = ProcNet.ParseUnix(first, out _)!;
+        Assert.Equal(ulong.Parse(first[..first.IndexOf(':')], NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture), parsed.KernelAddress);
         Assert.Contains("     0 @stt abstract", ProcCapture.Text("unix"), StringComparison.Ordinal);
 
         // Packet: ETH_P_ALL raw on no device, ETH_P_IP datagram on ifindex 1.

@@ -62,7 +62,7 @@ public sealed class ChurnStressTests(ITestOutputHelper output)
         if (owners)
         {
             var expectedKeys = expected.Select(l => l.Key).ToHashSet();
-            var unowned = answer.Where(s => expectedKeys.Contains(KeyOf(s)) && !s.Owners.Any(o => o.ProcessId == Environment.ProcessId))
+            var unowned = answer.Where(s => expectedKeys.Contains(KeyOf(s)) && !s.Owners.Any(o => o.Id == Environment.ProcessId))
                 .Select(KeyOf).ToList();
             Assert.True(unowned.Count == 0, $"{variant}: long-lived sockets without this process as owner: {string.Join(" | ", unowned)}");
         }

@@ -168,7 +168,7 @@ public sealed class PowerShellShapeStaticTests
     [InlineData("[T]::M()", 0)]
     [InlineData("[T]::M($_.A)", 1)]
     [InlineData("[T]::M([string[]]$_.A.B, @($_.C), 'x,y', $null)", 4)]
-    [InlineData("[T]::M([int[]]@($_.Owners.ProcessId), [string[]]@($_.Owners.ProcessName))", 2)]
+    [InlineData("[T]::M([int[]]@($_.Owners.Id), [string[]]@($_.Owners.Command))", 2)]
     public void ArgumentCountReadsTopLevelCommasOnly(string call, int expected) =>
         Assert.Equal(expected, ArgumentCount(call, call.IndexOf('(', StringComparison.Ordinal)));
 
