@@ -17,7 +17,7 @@ public sealed class PortCompletionLiveTests
         return (listening, connected);
     }
 
-    [Fact]
+    [LiveFact]
     public void LocalPortsAreListeningFirstThenConnectionsAsSsShowsThem()
     {
         using var ns = new LiveNamespace();
@@ -32,7 +32,7 @@ public sealed class PortCompletionLiveTests
         Assert.NotEmpty(connected);
     }
 
-    [Fact]
+    [LiveFact]
     public void WordMatchesDigitsOrServiceName()
     {
         using var ns = new LiveNamespace();
@@ -57,7 +57,7 @@ public sealed class PortCompletionLiveTests
         Assert.Empty(PortCompletion.Complete(PortEnd.Local, "9", ns.Name));
     }
 
-    [Fact]
+    [LiveFact]
     public void RemotePortsAreThePeersPortsMostUsedFirst()
     {
         using var ns = new LiveNamespace();
@@ -71,6 +71,7 @@ public sealed class PortCompletionLiveTests
     }
 
     [Fact]
+    [Trait("Tier", "Offline")]
     public void AMissingNamespaceCompletesNothingAndDoesNotThrow() =>
         Assert.Empty(PortCompletion.Complete(PortEnd.Local, "", "stt-no-such-namespace-" + Guid.NewGuid().ToString("N")[..6]));
 }

@@ -13,7 +13,7 @@ namespace SocketTools.Tests.Live;
 /// </summary>
 public sealed class TcpLookupLiveTests
 {
-    [Fact]
+    [LiveFact]
     public void EveryTcpSocketIsFoundByItsTupleAndCookie()
     {
         using var ns = new LiveNamespace();
@@ -53,7 +53,7 @@ public sealed class TcpLookupLiveTests
         }
     }
 
-    [Fact]
+    [LiveFact]
     public void ANewConnectionOnTheSameFourTupleIsANewSocket()
     {
         using var ns = new LiveNamespace();
