@@ -39,6 +39,7 @@ public sealed class FilterExpressionTests
     };
 
     [Theory]
+    [Trait("Tier", "Offline")]
     [MemberData(nameof(Invalid))]
     public void SyntaxErrorsNameTheColumn(string text, int column, bool ssRejects)
     {
@@ -52,7 +53,7 @@ public sealed class FilterExpressionTests
         _ = ssRejects;
     }
 
-    [Fact]
+    [LiveFact]
     public void SsRejectsWhatWeRejectWhereTheTableSaysSo()
     {
         using var ns = new LiveNamespace();
@@ -66,6 +67,7 @@ public sealed class FilterExpressionTests
     }
 
     [Fact]
+    [Trait("Tier", "Offline")]
     public void TheMessageSaysWhatWasExpected()
     {
         var e = Assert.Throws<FilterSyntaxException>(() => FilterExpression.Parse("dport >= :80 and sport ="));
@@ -75,6 +77,7 @@ public sealed class FilterExpressionTests
     }
 
     [Fact]
+    [Trait("Tier", "Offline")]
     public void OperatorsBindLeftToRightAsInSs()
     {
         var f = FilterExpression.Parse("sport = :1 or sport = :2 and dport = :3");
@@ -85,6 +88,7 @@ public sealed class FilterExpressionTests
     }
 
     [Fact]
+    [Trait("Tier", "Offline")]
     public void StateClausesReplaceThenAddOrRemove()
     {
         static StateSet Apply(string text, StateSet start, bool saw) => FilterExpression.Parse(text).ApplyStates(start, saw);
@@ -102,6 +106,7 @@ public sealed class FilterExpressionTests
     }
 
     [Fact]
+    [Trait("Tier", "Offline")]
     public void AFamilyPrefixRestrictsTheQueryAsInSs()
     {
         Assert.Equal([SocketFamily.IPv6], new QueryParameters { Filter = "src inet6:[::1]:22" }.ToQuery().Families);
@@ -110,6 +115,7 @@ public sealed class FilterExpressionTests
     }
 
     [Fact]
+    [Trait("Tier", "Offline")]
     public void StateGroupsHaveSsMasks()
     {
         // misc/ss.c: SS_ALL = (1 << SS_MAX) - 1 with SS_MAX 12; connected = SS_ALL & ~(CLOSE|LISTEN);
@@ -127,6 +133,7 @@ public sealed class FilterExpressionTests
     }
 
     [Fact]
+    [Trait("Tier", "Offline")]
     public void BytecodePassesTheKernelsAuditShape()
     {
         // Every op's yes is its own length (the audit walks yes), and every no lands on an op or just past the end (+4).
@@ -152,6 +159,7 @@ public sealed class FilterExpressionTests
     }
 
     [Fact]
+    [Trait("Tier", "Offline")]
     public void V4RulesMatchV4MappedSocketsInProcess()
     {
         var mapped = new SocketInfo { Family = SocketFamily.IPv6, LocalAddress = "::ffff:10.1.2.3", LocalPort = 80 };

@@ -4,6 +4,7 @@ using SocketTools.Query;
 namespace SocketTools.Tests.Filtering;
 
 /// <summary>-LocalPort / -RemotePort and -LocalAddress / -RemoteAddress values, and their errors.</summary>
+[Trait("Tier", "Offline")]
 public sealed class PortAndPrefixTests
 {
     [Theory]

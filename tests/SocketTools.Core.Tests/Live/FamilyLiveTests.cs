@@ -43,7 +43,7 @@ public sealed class FamilyLiveTests : IDisposable
             Protocol = [protocol], Memory = memory, NetworkNamespace = _ns.Name,
         }.ToQuery()).ToList();
 
-    [Fact]
+    [LiveFact]
     public void UnixSocketsAgreeWithSs()
     {
         var ours = Read(SocketProtocol.Unix);
@@ -91,7 +91,7 @@ public sealed class FamilyLiveTests : IDisposable
         }
     }
 
-    [Fact]
+    [LiveFact]
     public void RawSocketsAgreeWithSsAndProcNetRaw()
     {
         var diagnostics = new QueryDiagnostics();
@@ -140,7 +140,7 @@ public sealed class FamilyLiveTests : IDisposable
         Assert.Contains(ours, s => s.Family == SocketFamily.IPv6 && s.LocalPort == 132 && s.LocalAddress == "::1");
     }
 
-    [Fact]
+    [LiveFact]
     public void PacketSocketsAgreeWithSs()
     {
         var ours = Read(SocketProtocol.Packet);
@@ -159,7 +159,7 @@ public sealed class FamilyLiveTests : IDisposable
         Assert.Contains(ours, s => s.Type == SocketKind.Datagram && s.EtherType == 0x0800 && s.Interface == "lo" && s.InterfaceIndex == 1);
     }
 
-    [Fact]
+    [LiveFact]
     public void NetlinkSocketsAgreeWithSs()
     {
         var ours = Read(SocketProtocol.Netlink);
@@ -181,7 +181,7 @@ public sealed class FamilyLiveTests : IDisposable
         Assert.All(ours, s => Assert.NotEqual(0UL, s.Inode == 0 && s.PortId != 0 ? 0UL : 1UL));
     }
 
-    [Fact]
+    [LiveFact]
     public void ProtocolAllListsEveryFamilyAndFamilySelectsOne()
     {
         var all = SocketReader.Read(new QueryParameters { Protocol = [SocketProtocol.All], NetworkNamespace = _ns.Name }.ToQuery()).ToList();
@@ -199,7 +199,7 @@ public sealed class FamilyLiveTests : IDisposable
         Assert.Empty(SocketReader.Read(new SocketQuery { NetworkNamespace = _ns.Name }));
     }
 
-    [Fact]
+    [LiveFact]
     public void UnixStateFilterSelectsWhatSsSelects()
     {
         var query = new QueryParameters { Protocol = [SocketProtocol.Unix], State = ["Listen"], NetworkNamespace = _ns.Name }.ToQuery();

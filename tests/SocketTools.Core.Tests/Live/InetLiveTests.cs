@@ -6,7 +6,7 @@ namespace SocketTools.Tests.Live;
 /// <summary>TCP and UDP over netlink, live in a namespace, against ss -tuanoe in the same namespace.</summary>
 public sealed class InetLiveTests
 {
-    [Fact]
+    [LiveFact]
     public void EverySocketAndFieldAgreesWithSs()
     {
         using var ns = new LiveNamespace();
@@ -27,7 +27,7 @@ public sealed class InetLiveTests
         SsDiff.AssertSame(ours, theirs, gap);
     }
 
-    [Theory]
+    [LiveTheory]
     [InlineData("TimeWait", "time-wait")]
     [InlineData("Listen", "listening")]
     [InlineData("Established", "established")]
@@ -47,7 +47,7 @@ public sealed class InetLiveTests
         SsDiff.AssertSame(ours, theirs, clock.Elapsed);
     }
 
-    [Fact]
+    [LiveFact]
     public void PortFiltersSelectWhatSsSelects()
     {
         using var ns = new LiveNamespace();
@@ -65,7 +65,7 @@ public sealed class InetLiveTests
         SsDiff.AssertSame(ours, theirs, TimeSpan.FromSeconds(1));
     }
 
-    [Fact]
+    [LiveFact]
     public void FamilyAndProtocolSelectWhatSsSelects()
     {
         using var ns = new LiveNamespace();
@@ -79,7 +79,7 @@ public sealed class InetLiveTests
         SsDiff.AssertSame(ours, theirs, TimeSpan.FromSeconds(1));
     }
 
-    [Fact]
+    [LiveFact]
     public void TimeWaitSortsByRemainingTime()
     {
         using var ns = new LiveNamespace();

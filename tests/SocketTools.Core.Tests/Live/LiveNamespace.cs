@@ -75,6 +75,27 @@ public sealed class LiveNamespace : IDisposable
         return (c, server);
     }
 
+    /// <summary>
+    /// Waits (10 s at most) until ss lists no TCP socket here that matches <paramref name="filter"/>.
+    /// Closing a socket drops only this process's reference to it: a child that a test running in
+    /// parallel is starting holds a copy of every descriptor until it execs, and the kernel closes
+    /// the socket (and sends its reset) only then.
+    /// </summary>
+    public void WaitUntilNoTcp(string filter)
+    {
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        string left;
+        while ((left = Ss("-tanH", filter)).Trim().Length > 0)
+        {
+            if (waited.Elapsed > TimeSpan.FromSeconds(10))
+            {
+                throw new TimeoutException($"Still open after 10 s in {Name}: {left}");
+            }
+
+            Thread.Sleep(5);
+        }
+    }
+
     /// <summary>Runs a command inside the namespace.</summary>
     public string Exec(string file, params string[] args) => Tool.Run("ip", ["netns", "exec", Name, file, .. args]);
 

@@ -18,7 +18,7 @@ public sealed class OwnerLiveTests
         return SocketReader.Read(parameters.ToQuery()).ToList();
     }
 
-    [Fact]
+    [LiveFact]
     public void OwnersEqualSsForEverySocket()
     {
         using var ns = new LiveNamespace();
@@ -48,7 +48,7 @@ public sealed class OwnerLiveTests
         Assert.All(ours.SelectMany(s => s.Owners), o => Assert.Equal("python3", o.Command));
     }
 
-    [Fact]
+    [LiveFact]
     public void ListeningQueryEqualsSsLntup()
     {
         using var ns = new LiveNamespace();
@@ -68,7 +68,7 @@ public sealed class OwnerLiveTests
         Assert.Equal(ErrorKind.InvalidArgument, e.Kind);
     }
 
-    [Fact]
+    [LiveFact]
     public void SocketProcessRowsEqualLsof()
     {
         using var ns = new LiveNamespace();
@@ -92,7 +92,7 @@ public sealed class OwnerLiveTests
         Assert.InRange((parent.StartTime!.Value - started).Duration(), TimeSpan.Zero, TimeSpan.FromSeconds(1));
     }
 
-    [Fact]
+    [LiveFact]
     public void NetstatLinesEqualNetstat()
     {
         using var ns = new LiveNamespace();
@@ -105,7 +105,7 @@ public sealed class OwnerLiveTests
         Assert.Equal(theirs, ours);
     }
 
-    [Fact]
+    [LiveFact]
     public void MappedAndLongAddressesMatchNetstatLsofAndSs()
     {
         using var ns = new LiveNamespace();
@@ -141,7 +141,7 @@ time.sleep(3600)
         Assert.All(ours, s => Assert.Equal(ss[Key(SsText.Netid(s.Protocol, s.Type), SsText.Local(s), SsText.Peer(s))], SsText.Users(s.Owners)));
     }
 
-    [Fact]
+    [LiveFact]
     public void UnixSocketOwnersEqualSs()
     {
         using var ns = new LiveNamespace();
@@ -168,7 +168,7 @@ time.sleep(3600)
         Assert.All(ours, s => Assert.Equal(2, s.Owners.Count));
     }
 
-    [Fact]
+    [LiveFact]
     public void ProcessIdAndNameSelectTheSocketsSsShowsForThem()
     {
         using var ns = new LiveNamespace();
@@ -196,7 +196,7 @@ time.sleep(3600)
         Assert.Equal(scenario.Child, row.Id);
     }
 
-    [Fact]
+    [LiveFact]
     public void ProcessesWithThousandsOfFdsEqualSs()
     {
         // Two processes (a fork: each socket has both as owners, in ss's order) with more fds than
@@ -249,7 +249,7 @@ public sealed class OwnerChurnCollection
 [Collection(nameof(OwnerChurnTests))]
 public sealed class OwnerChurnTests
 {
-    [Fact]
+    [LiveFact]
     public void ChurnDuringTheOwnerPassNeitherThrowsNorDuplicates()
     {
         using var ns = new LiveNamespace();

@@ -14,7 +14,7 @@ public sealed class OwnerUnprivilegedTests : IDisposable
 
     public void Dispose() => _probe.Dispose();
 
-    [Fact]
+    [UnprivilegedFact]
     public void WithoutRootEverySocketIsListedOwnersOnlyForVisibleProcessesOneWarning()
     {
         using var ns = new LiveNamespace();

@@ -8,14 +8,21 @@ public sealed class PortCompletionLiveTests
 {
     private static int PortOf(string endpoint) => int.Parse(endpoint[(endpoint.LastIndexOf(':') + 1)..], CultureInfo.InvariantCulture);
 
-    [Fact]
+    /// <summary>The local ports ss lists in <paramref name="ns"/>: listening ones, then those of connections only.</summary>
+    private static (List<int> Listening, List<int> Connected) LocalPortsOf(LiveNamespace ns)
+    {
+        var listening = SsLine.Parse(ns.Ss("-tuln")).Select(l => PortOf(l.Local)).Distinct().Order().ToList();
+        var connected = SsLine.Parse(ns.Ss("-tun", "state", "connected")).Select(l => PortOf(l.Local))
+            .Where(p => p != 0 && !listening.Contains(p)).Distinct().Order().ToList();
+        return (listening, connected);
+    }
+
+    [LiveFact]
     public void LocalPortsAreListeningFirstThenConnectionsAsSsShowsThem()
     {
         using var ns = new LiveNamespace();
         InetScenario.Build(ns);
-        var listening = SsLine.Parse(ns.Ss("-tuln")).Select(l => PortOf(l.Local)).Distinct().Order().ToList();
-        var connected = SsLine.Parse(ns.Ss("-tun", "state", "connected")).Select(l => PortOf(l.Local))
-            .Where(p => p != 0 && !listening.Contains(p)).Distinct().Order().ToList();
+        var (listening, connected) = LocalPortsOf(ns);
 
         var candidates = PortCompletion.Complete(PortEnd.Local, "", ns.Name);
         Assert.Equal(listening.Concat(connected), candidates.Select(c => c.Port));
@@ -25,13 +32,20 @@ public sealed class PortCompletionLiveTests
         Assert.NotEmpty(connected);
     }
 
-    [Fact]
+    [LiveFact]
     public void WordMatchesDigitsOrServiceName()
     {
         using var ns = new LiveNamespace();
         InetScenario.Build(ns);
-        Assert.Equal([5353, 5354], PortCompletion.Complete(PortEnd.Local, "535", ns.Name).Select(c => c.Port));
-        Assert.Equal([7001, 7002, 7003, 7004, 7005, 7006], PortCompletion.Complete(PortEnd.Local, "'700", ns.Name).Select(c => c.Port));
+        // The scenario's listeners, and any ephemeral port of its clients that starts with the same
+        // digits (53568, say), as ss lists them.
+        var (listening, connected) = LocalPortsOf(ns);
+        List<int> Starting(string digits) => listening.Concat(connected)
+            .Where(p => p.ToString(CultureInfo.InvariantCulture).StartsWith(digits, StringComparison.Ordinal)).ToList();
+        Assert.Equal([5353, 5354], Starting("535").Take(2));
+        Assert.Equal(Starting("535"), PortCompletion.Complete(PortEnd.Local, "535", ns.Name).Select(c => c.Port));
+        Assert.Equal([7001, 7002, 7003, 7004, 7005, 7006], Starting("700"));
+        Assert.Equal(Starting("700"), PortCompletion.Complete(PortEnd.Local, "'700", ns.Name).Select(c => c.Port));
         if (PortCompletion.ServiceName(5353) == "mdns")
         {
             var mdns = Assert.Single(PortCompletion.Complete(PortEnd.Local, "mdn", ns.Name));
@@ -43,7 +57,7 @@ public sealed class PortCompletionLiveTests
         Assert.Empty(PortCompletion.Complete(PortEnd.Local, "9", ns.Name));
     }
 
-    [Fact]
+    [LiveFact]
     public void RemotePortsAreThePeersPortsMostUsedFirst()
     {
         using var ns = new LiveNamespace();
@@ -57,6 +71,7 @@ public sealed class PortCompletionLiveTests
     }
 
     [Fact]
+    [Trait("Tier", "Offline")]
     public void AMissingNamespaceCompletesNothingAndDoesNotThrow() =>
         Assert.Empty(PortCompletion.Complete(PortEnd.Local, "", "stt-no-such-namespace-" + Guid.NewGuid().ToString("N")[..6]));
 }

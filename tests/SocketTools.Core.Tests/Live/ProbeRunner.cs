@@ -10,7 +10,8 @@ namespace SocketTools.Tests.Live;
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed class ProbeRunner : IDisposable
 {
-    private static readonly string[] AsNobody = ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"];
+    /// <summary>The command prefix that runs what follows as nobody.</summary>
+    internal static readonly string[] AsNobody = ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"];
     private readonly string _dir;
 
     public ProbeRunner()

@@ -15,7 +15,7 @@ public sealed class ProcNetLiveTests
     private static SocketQuery Query(string ns, SocketSourceKind source) =>
         new() { Protocols = AllProc, NetworkNamespace = ns, Source = source };
 
-    [Fact]
+    [LiveFact]
     public void ProcAgreesWithNetlinkOnEveryFieldProcCarries()
     {
         using var ns = new LiveNamespace();
@@ -51,7 +51,7 @@ public sealed class ProcNetLiveTests
         }
     }
 
-    [Fact]
+    [LiveFact]
     public void ProcAgreesWithSsAndRefreshesTheCapture()
     {
         using var ns = new LiveNamespace();
@@ -97,7 +97,7 @@ public sealed class ProcNetLiveTests
         }
     }
 
-    [Fact]
+    [LiveFact]
     public void ProcSourceSeesOnlyTheNamespacesSockets()
     {
         using var empty = new LiveNamespace();
@@ -110,7 +110,7 @@ public sealed class ProcNetLiveTests
         Assert.NotEmpty(SocketReader.Read(new SocketQuery { Protocols = [SocketProtocol.Unix], Source = SocketSourceKind.Proc }));
     }
 
-    [Fact]
+    [LiveFact]
     public void AQueryReadsAFixedSetOfTablesFromProc()
     {
         using var ns = new LiveNamespace();

@@ -20,7 +20,7 @@ public sealed class SelectionLiveTests
         ("time-wait", "time-wait"), ("syn-recv", "syn-recv"), ("unconnected", "unconnected"), ("listening", "listening"),
     ];
 
-    [Fact]
+    [LiveFact]
     public void EveryStateAndGroupSelectsWhatSsSelects()
     {
         using var ns = new LiveNamespace();
@@ -49,7 +49,7 @@ public sealed class SelectionLiveTests
         Assert.True(Count("bucket") >= 2 && Count("big") > Count("bucket") && Count("connected") > Count("synchronized"));
     }
 
-    [Fact]
+    [LiveFact]
     public void ListeningAndAllAreSsDashLAndDashA()
     {
         using var ns = new LiveNamespace();
@@ -154,7 +154,7 @@ public sealed class SelectionLiveTests
         ("fwmark = 0 and sport >= :5300", "fwmark = 0 and sport >= :5300"),
     ];
 
-    [Fact]
+    [LiveFact]
     public void FilterExpressionsSelectWhatSsSelects()
     {
         using var ns = new LiveNamespace();
@@ -210,7 +210,7 @@ public sealed class SelectionLiveTests
         Assert.Equal(2, SocketReader.Read(new QueryParameters { Filter = "fwmark = 0x2a", NetworkNamespace = ns.Name }.ToQuery()).Count());
     }
 
-    [Fact]
+    [LiveFact]
     public void PortAddressAndInterfaceParametersAreFilteredByTheKernel()
     {
         using var ns = new LiveNamespace();
@@ -249,7 +249,7 @@ public sealed class SelectionLiveTests
         Assert.True(failures.Count == 0, string.Join("\n", failures));
     }
 
-    [Fact]
+    [LiveFact]
     public void BytecodeTheKernelRejectsFallsBackToTheInProcessCheck()
     {
         using var ns = new LiveNamespace();
@@ -265,7 +265,7 @@ public sealed class SelectionLiveTests
         Assert.Equal(2, sockets.Count);
     }
 
-    [Fact]
+    [LiveFact]
     public void AnUnknownDeviceSelectsNothingWithoutKernelHelp()
     {
         using var ns = new LiveNamespace();

@@ -30,7 +30,7 @@ public sealed class SummaryLiveTests
         throw new InvalidOperationException("ss -s never printed the same text twice in a row");
     }
 
-    [Fact]
+    [LiveFact]
     public void SummaryEqualsSsInTheSameNamespace()
     {
         using var ns = new LiveNamespace();
@@ -73,7 +73,7 @@ public sealed class SummaryLiveTests
         }
     }
 
-    [Fact]
+    [LiveFact]
     public void EmptyNamespaceSummaryEqualsSs()
     {
         using var ns = new LiveNamespace();
@@ -83,6 +83,7 @@ public sealed class SummaryLiveTests
     }
 
     [Fact]
+    [Trait("Tier", "Offline")]
     public void MissingNamespaceIsObjectNotFound()
     {
         var e = Assert.Throws<SocketToolsException>(() => SocketReader.ReadSummary("stt-no-such-namespace"));

@@ -19,7 +19,7 @@ public sealed class TcpInfoLiveTests
     private static readonly Regex Cgroup = new(@"\bcgroup:unreachable:([0-9a-f]+)");
     private static readonly Regex Skmem = new(@"skmem:\([^)]*\)");
 
-    [Fact]
+    [LiveFact]
     public void InfoAndMemoryAgreeWithSs()
     {
         using var ns = new LiveNamespace();
@@ -157,7 +157,7 @@ public sealed class TcpInfoLiveTests
         Assert.Contains(ours, s => s.Shutdown == ShutdownState.Receive && s.LocalPort == 7020);
     }
 
-    [Fact]
+    [LiveFact]
     public void UdpMemoryAgreesWithSs()
     {
         using var ns = new LiveNamespace();

@@ -13,7 +13,7 @@ namespace SocketTools.Tests.Live;
 /// </summary>
 public sealed class TcpLookupLiveTests
 {
-    [Fact]
+    [LiveFact]
     public void EveryTcpSocketIsFoundByItsTupleAndCookie()
     {
         using var ns = new LiveNamespace();
@@ -53,7 +53,7 @@ public sealed class TcpLookupLiveTests
         }
     }
 
-    [Fact]
+    [LiveFact]
     public void ANewConnectionOnTheSameFourTupleIsANewSocket()
     {
         using var ns = new LiveNamespace();
@@ -76,13 +76,17 @@ public sealed class TcpLookupLiveTests
         var before = samples.Current;
         Assert.Equal(TimerChange.Appeared, before.Change);
 
-        // Reset both ends (no TIME-WAIT), then connect again from the same port to the same listener.
+        // Reset both ends (no TIME-WAIT), wait until the kernel has let the 4-tuple go, then connect
+        // again from the same port to the same listener.
         first.LingerState = new LingerOption(true, 0);
         first.Close();
         firstServer.LingerState = new LingerOption(true, 0);
         firstServer.Close();
+        ns.WaitUntilNoTcp("sport = :40123 or dport = :40123");
         var second = Connect();
-        listener.Accept();
+        // Kept open: the GC finalizer would close an unreferenced accepted socket with a reset, and
+        // the reset would close `second` before the watch samples it.
+        ns.Adopt(listener.Accept());
 
         var after = new List<TimerSample>();
         while (samples.MoveNext())

@@ -110,7 +110,7 @@ public sealed class TimerLiveTests(ITestOutputHelper output)
     private static TimerWatcher WatchQuery(string ns, string state, TimerWatchOptions options) =>
         TimerWatcher.ForQuery(new QueryParameters { State = [state], NetworkNamespace = ns }.ToQuery(), options);
 
-    [Fact]
+    [LiveFact]
     public void TimeWaitCountsDownFromAMinute()
     {
         using var hosts = new TwoHosts();
@@ -145,7 +145,7 @@ public sealed class TimerLiveTests(ITestOutputHelper output)
         Assert.All(observed, AssertAgreesWithSs);
     }
 
-    [Fact]
+    [LiveFact]
     public void SynSentRetransmitsUntilTheClientGivesUp()
     {
         using var hosts = new TwoHosts();
@@ -183,7 +183,7 @@ public sealed class TimerLiveTests(ITestOutputHelper output)
         Assert.DoesNotContain(SsLine.Parse(TwoHosts.Ss(hosts.Node1, "-tanoe")), l => l.Cookie == socket.Cookie);
     }
 
-    [Fact]
+    [LiveFact]
     public void SynRecvRetransmitsTheSynAckTheClientDrops()
     {
         using var hosts = new TwoHosts();
@@ -212,7 +212,7 @@ public sealed class TimerLiveTests(ITestOutputHelper output)
         Assert.All(live, AssertAgreesWithSs);
     }
 
-    [Fact]
+    [LiveFact]
     public void ListenShowsTheBacklogAndEstablishedTheUnackedBytes()
     {
         using var hosts = new TwoHosts();

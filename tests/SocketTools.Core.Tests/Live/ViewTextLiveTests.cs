@@ -18,7 +18,7 @@ public sealed class ViewTextLiveTests
     private static string WithoutResolvedCgroup(string details) =>
         Regex.Replace(details, @" cgroup:(?!unreachable:)\S+", " cgroup:(path)");
 
-    [Fact]
+    [LiveFact]
     public void ExtendedTextIsSsDashE()
     {
         using var ns = new LiveNamespace();
@@ -50,7 +50,7 @@ public sealed class ViewTextLiveTests
         Assert.Contains(theirs, l => l.State == "TIME-WAIT" && l.Shutdown is null);
     }
 
-    [Fact]
+    [LiveFact]
     public void ExtendedTextShowsShutdownDirectionsAsSsDoes()
     {
         using var ns = new LiveNamespace();
@@ -76,7 +76,7 @@ public sealed class ViewTextLiveTests
         Assert.Contains("<->", marks);
     }
 
-    [Fact]
+    [LiveFact]
     public void TimerTextIsSsDashO()
     {
         using var ns = new LiveNamespace();
@@ -112,7 +112,7 @@ public sealed class ViewTextLiveTests
         Assert.True(timers >= 1, "the scenario's TIME-WAIT socket has a timer");
     }
 
-    [Fact]
+    [LiveFact]
     public void UsersTextIsSsDashP()
     {
         using var ns = new LiveNamespace();

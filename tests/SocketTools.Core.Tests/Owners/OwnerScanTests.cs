@@ -6,6 +6,7 @@ using SocketTools.Query;
 namespace SocketTools.Tests.Owners;
 
 /// <summary>The background owner pass: the same owners as the synchronous one, and it stops when told.</summary>
+[Trait("Tier", "Offline")]
 public sealed class OwnerScanTests
 {
     [Fact]

@@ -4,6 +4,7 @@ using SocketTools.Text;
 
 namespace SocketTools.Tests.Owners;
 
+[Trait("Tier", "Offline")]
 public sealed class WildcardTests
 {
     [Theory]
@@ -42,6 +43,7 @@ public sealed class WildcardTests
         Assert.Equal(expected, Wildcard.ContainsWildcards(pattern));
 }
 
+[Trait("Tier", "Offline")]
 public sealed class OwnerTextTests
 {
     [Theory]

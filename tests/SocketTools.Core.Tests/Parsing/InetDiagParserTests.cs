@@ -11,6 +11,7 @@ public sealed class InetDiagParserTests
     private const string SsFile = "inet-scenario.ss.txt";
 
     [Fact]
+    [Trait("Tier", "Offline")]
     public void CapturedRepliesDecodeToWhatSsPrinted()
     {
         var records = Captures.Read(Path.Combine(Captures.Dir, CaptureFile));
@@ -23,7 +24,7 @@ public sealed class InetDiagParserTests
         SsDiff.AssertSame(unbound, theirs, TimeSpan.FromMilliseconds(200));
     }
 
-    [Fact]
+    [LiveFact]
     public void LiveCaptureDecodesToWhatSsPrints()
     {
         using var ns = new LiveNamespace();
@@ -46,6 +47,7 @@ public sealed class InetDiagParserTests
     }
 
     [Fact]
+    [Trait("Tier", "Offline")]
     public void TruncatedMessageIsATypedError()
     {
         var records = Captures.Read(Path.Combine(Captures.Dir, CaptureFile));

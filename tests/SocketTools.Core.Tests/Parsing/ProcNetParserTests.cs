@@ -7,6 +7,7 @@ using SocketTools.Text;
 namespace SocketTools.Tests.Parsing;
 
 /// <summary>The /proc/net parsers on tables captured from a test namespace, against ss output of the same moment.</summary>
+[Trait("Tier", "Offline")]
 public sealed class ProcNetParserTests
 {
     private static readonly SocketQuery Everything = new()

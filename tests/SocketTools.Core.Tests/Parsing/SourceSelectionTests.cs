@@ -5,6 +5,7 @@ using SocketTools.Query;
 namespace SocketTools.Tests.Parsing;
 
 /// <summary>SocketReader's choice of source: explicit, and Auto's fallback from netlink to /proc/net.</summary>
+[Trait("Tier", "Offline")]
 public sealed class SourceSelectionTests
 {
     private sealed class FakeSource(Func<IEnumerable<SocketInfo>> items) : ISocketSource

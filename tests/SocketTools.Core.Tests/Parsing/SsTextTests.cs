@@ -6,6 +6,7 @@ namespace SocketTools.Tests.Parsing;
 /// ss's text rules that the live differential tests cannot reach on iproute2 6.1: modern expiry
 /// text (6.1 prints 9.501ms for 9.501 s) and link-local scope. The rest is compared with live ss.
 /// </summary>
+[Trait("Tier", "Offline")]
 public sealed class SsTextTests
 {
     [Theory]
@@ -67,6 +68,7 @@ public sealed class SsTextTests
 }
 
 /// <summary>ss -n cells for Unix, packet and netlink sockets in the cases the live scenario does not reach.</summary>
+[Trait("Tier", "Offline")]
 public sealed class SsFamilyCellTests
 {
     [Theory]
@@ -129,6 +131,7 @@ public sealed class SsFamilyCellTests
         Assert.Equal("[::]:22", SsText.LocalCell(SocketProtocol.Tcp, "::", 22, true, null, null, 0, null, null, null));
 }
 
+[Trait("Tier", "Offline")]
 public sealed class SocketOwnerListTests
 {
     [Fact]

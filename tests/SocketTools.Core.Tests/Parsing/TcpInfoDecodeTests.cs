@@ -26,7 +26,7 @@ public sealed class TcpInfoDecodeTests
         return buffer[..length];
     }
 
-    [Fact]
+    [LiveFact]
     public void ShortenedTcpInfoDecodesWhatIsThereAndLeavesTheRestNull()
     {
         byte[] info = LiveTcpInfo();
@@ -80,6 +80,7 @@ public sealed class TcpInfoDecodeTests
     }
 
     [Fact]
+    [Trait("Tier", "Offline")]
     public void SkMemInfoWithoutDropsLeavesDropsNull()
     {
         var nine = new byte[36];
@@ -99,6 +100,7 @@ public sealed class TcpInfoDecodeTests
     }
 
     [Fact]
+    [Trait("Tier", "Offline")]
     public void TruncatedFamilyMessagesAreTypedErrors()
     {
         var short8 = new byte[8];

@@ -68,7 +68,7 @@ public sealed class ChurnStressTests(ITestOutputHelper output)
         }
     }
 
-    [Fact]
+    [LiveFact]
     public void ListingUnderChurnHasNoDuplicatesAndKeepsEveryLongLivedSocket()
     {
         using var ns = new LiveNamespace();

@@ -66,7 +66,7 @@ public static class FamilyRecords
 /// <summary>The capture behind the family fuzz seeds decodes; STT_UPDATE_TESTDATA=&lt;dir&gt; refreshes it.</summary>
 public sealed class FamilyRecordsTests
 {
-    [Fact]
+    [LiveFact]
     public void LiveFamilyRecordsDecode()
     {
         using var ns = new LiveNamespace();

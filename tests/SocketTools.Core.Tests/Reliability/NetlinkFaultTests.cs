@@ -7,6 +7,7 @@ namespace SocketTools.Tests.Reliability;
 /// NetlinkSocket.Dump against scripted kernel answers: signals, overruns, interrupted dumps,
 /// errors a seccomp filter or an old kernel gives, malformed frames, and dumps that never end.
 /// </summary>
+[Trait("Tier", "Offline")]
 public sealed class NetlinkFaultTests
 {
     private static readonly byte[] Request = new byte[NetlinkSocket.HeaderLength + InetDiag.RequestLength];

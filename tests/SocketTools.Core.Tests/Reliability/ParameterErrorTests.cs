@@ -6,6 +6,7 @@ namespace SocketTools.Tests.Reliability;
 /// Every bad parameter value is an InvalidArgument SocketToolsException with a stable id, thrown by
 /// QueryParameters.ToQuery before anything is read (so a cmdlet writes nothing).
 /// </summary>
+[Trait("Tier", "Offline")]
 public sealed class ParameterErrorTests
 {
     private static SocketToolsException Rejects(QueryParameters parameters, string errorId)

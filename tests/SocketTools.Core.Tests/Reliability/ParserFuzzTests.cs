@@ -69,6 +69,7 @@ public static class FuzzTargets
 /// STT_FUZZ_CASES=1000000 for a long run; STT_FUZZ_SEED to vary or reproduce.
 /// </summary>
 [Trait("Category", "Fuzz")]
+[Trait("Tier", "Offline")]
 public sealed class ParserFuzzTests(ITestOutputHelper output)
 {
     [Theory]

@@ -5,6 +5,7 @@ using SocketTools.Tests.Static;
 namespace SocketTools.Tests.Reliability;
 
 /// <summary>Nothing in the module changes system state: no file writes, no process control, no socket destruction.</summary>
+[Trait("Tier", "Offline")]
 public sealed class ReadOnlyTests
 {
     // API that writes, deletes, starts or kills; open flags that write. A read-only use of a

@@ -9,7 +9,6 @@ namespace SocketTools.Tests.Reliability;
 /// The core run as nobody (setpriv --reuid=nobody --regid=nogroup --clear-groups) inside a test
 /// namespace, through the SocketTools.Probe console program (see <see cref="ProbeRunner"/>). Compared with ss run as the same user in the same namespace.
 /// </summary>
-[Trait("Category", "Live")]
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed class UnprivilegedTests : IDisposable
 {
@@ -28,7 +27,7 @@ public sealed class UnprivilegedTests : IDisposable
 
     private static string Ss(LiveNamespace ns, bool nobody) => ProbeRunner.Ss(ns, nobody);
 
-    [Fact]
+    [UnprivilegedFact]
     public void NobodySeesEverySocketThatSsShowsNobody()
     {
         using var ns = new LiveNamespace();
@@ -66,7 +65,7 @@ public sealed class UnprivilegedTests : IDisposable
         Assert.DoesNotContain("WARNING", error);
     }
 
-    [Fact]
+    [UnprivilegedFact]
     public void NobodyCannotEnterAnotherNamespace()
     {
         using var ns = new LiveNamespace();

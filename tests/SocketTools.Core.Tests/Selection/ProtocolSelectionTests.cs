@@ -3,6 +3,7 @@ using SocketTools.Query;
 namespace SocketTools.Tests.Selection;
 
 /// <summary>How -Protocol and -Family resolve into the protocols and families a query enumerates.</summary>
+[Trait("Tier", "Offline")]
 public sealed class ProtocolSelectionTests
 {
     [Fact]

@@ -3,6 +3,7 @@ using System.Reflection;
 namespace SocketTools.Tests.Static;
 
 /// <summary>Parameters that name ports, states or processes complete the same way in every cmdlet.</summary>
+[Trait("Tier", "Offline")]
 public sealed class CompleterStaticTests
 {
     private static string? CompleterOf(PropertyInfo p) =>

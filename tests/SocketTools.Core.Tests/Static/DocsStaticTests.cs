@@ -9,6 +9,7 @@ namespace SocketTools.Tests.Static;
 /// exist, -View names a view of the type shown, about topics have PlatyPS's shape, the module page
 /// lists every cmdlet. Each check is also run on a broken sample, so it is known to be able to fail.
 /// </summary>
+[Trait("Tier", "Offline")]
 public sealed class DocsStaticTests
 {
     /// <summary>Cmdlets of other issues that docs may name before they land; once defined they are checked like the rest.</summary>

@@ -5,6 +5,7 @@ using System.Xml.Linq;
 namespace SocketTools.Tests.Static;
 
 /// <summary>Checks of the PowerShell-facing files against the built assemblies (there is no pwsh here).</summary>
+[Trait("Tier", "Offline")]
 public sealed class ModuleStaticTests
 {
     private static string Manifest => File.ReadAllText(Repo.PathOf("SocketTools.psd1"));

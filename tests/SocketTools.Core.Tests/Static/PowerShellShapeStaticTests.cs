@@ -9,6 +9,7 @@ namespace SocketTools.Tests.Static;
 /// (<c>$_.Socket.Family</c>) on an object remoting serialized one level deep, and parameter names
 /// and aliases that collide with each other or with the common parameters.
 /// </summary>
+[Trait("Tier", "Offline")]
 public sealed class PowerShellShapeStaticTests
 {
     /// <summary>PowerShell 7.4's common parameters and their aliases (CommonParameters.cs).</summary>

@@ -9,6 +9,7 @@ namespace SocketTools.Tests.Static;
 /// scalars and turns anything else into a dictionary of its public properties read by reflection:
 /// an IPAddress would lose its text that way (Address throws for IPv6, ScopeId for IPv4).
 /// </summary>
+[Trait("Tier", "Offline")]
 public sealed class SerializationShapeTests
 {
     private static readonly HashSet<Type> Scalars =

@@ -63,6 +63,7 @@ internal sealed class ScriptedSampler(ManualClock clock, params Func<int, IReadO
     public void Dispose() => Disposed = true;
 }
 
+[Trait("Tier", "Offline")]
 public sealed class TimerWatcherTests
 {
     private static SocketInfo Tcp(ulong cookie, SocketState state, TimerKind kind, double timerMs, int retrans, int localPort = 40000) => new()
