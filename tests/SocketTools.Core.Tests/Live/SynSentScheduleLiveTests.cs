@@ -40,6 +40,7 @@ public sealed class SynSentScheduleLiveTests
     private static string Seconds(int[] times) => string.Join(", ", times[..^1]) + " and " + times[^1];
 
     [Fact]
+    [Trait("Tier", "Offline")]
     public void TheScheduleModelGivesTheKernelDocumentationsNumbers()
     {
         // ip-sysctl.rst: "1, 1, 1, 1, 1, 2, 4, ..." and, for tcp_syn_retries 6, the last retransmission
@@ -51,6 +52,7 @@ public sealed class SynSentScheduleLiveTests
     }
 
     [Fact]
+    [Trait("Tier", "Offline")]
     public void AboutSocketStatesDescribesTheScheduleOfBothKindsOfKernel()
     {
         string md = File.ReadAllText(Repo.PathOf("docs", "en-US", "about_SocketStates.md"));
@@ -64,7 +66,7 @@ public sealed class SynSentScheduleLiveTests
         }
     }
 
-    [Fact]
+    [LiveFact]
     public async Task TheKernelResendsSynsOnThatSchedule()
     {
         bool linearKnown = File.Exists("/proc/sys/net/ipv4/tcp_syn_linear_timeouts");

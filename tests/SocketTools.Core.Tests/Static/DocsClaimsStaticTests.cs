@@ -7,6 +7,7 @@ namespace SocketTools.Tests.Static;
 /// What docs/en-US (and the README) say against what the code does, and markdown that PlatyPS 0.14
 /// turns into broken help. Each check also runs on a broken sample, so it is known to be able to fail.
 /// </summary>
+[Trait("Tier", "Offline")]
 public sealed class DocsClaimsStaticTests
 {
     private static IEnumerable<string> DocFiles() =>
