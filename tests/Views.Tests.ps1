@@ -70,7 +70,7 @@ BeforeAll {
 
 Describe 'The views at <Name>' -ForEach $script:Layouts -Skip:(-not $LiveTier -or -not $script:HasScript) {
     BeforeAll {
-        $script:holder = $script:listener = $script:dir = $null
+        $script:holder = $script:listener = $script:dir = $script:nsA = $script:nsB = $null
         $script:nsA = New-TestNamespace -Prefix 'stt-views'
         $script:nsB = New-TestNamespace -Prefix 'stt-views'
         foreach ($ns in $script:nsA, $script:nsB) {
