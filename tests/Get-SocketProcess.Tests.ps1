@@ -121,9 +121,11 @@ sys.stdin.read()
     }
 
     It 'prints what lsof -nP -i prints in its default view' {
-        $text = Get-SocketProcess -Id $script:listenerPid -NetworkNamespace $script:ns | Format-Table | Out-String -Width 400
-        $text | Should -Match 'COMMAND\s+PID\s+USER\s+FD\s+TYPE\s+DEVICE\s+SIZE/OFF\s+NODE\s+NAME'
-        $ours = @($text -split "`n" | Where-Object { $_ -match '^\s*python3\s' } | ForEach-Object { $_.Trim() -replace '\s+', ' ' })
+        # A row that does not fit the host's width continues on indented lines: with the line breaks
+        # made spaces, the text is lsof's lines one after the other.
+        $text = (Get-SocketProcess -Id $script:listenerPid -NetworkNamespace $script:ns | Format-Table | Out-String -Width 400) -replace '\s+', ' '
+        $text | Should -Match 'COMMAND PID USER FD TYPE DEVICE SIZE/OFF NODE NAME python3 '
+        $ours = @(([regex]::Matches($text, 'python3 \d+ .*?(?= python3 \d+ |$)')).Value | ForEach-Object { $_.Trim() })
         $theirs = @(Invoke-InNamespace $script:ns lsof -nP -a -i -p $script:listenerPid | Select-Object -Skip 1 | ForEach-Object { $_.Trim() -replace '\s+', ' ' })
         $ours | Should -Be $theirs
         $ours -join "`n" | Should -Match '127\.0\.0\.1:\d+->127\.0\.0\.1:7400 \(ESTABLISHED\)'

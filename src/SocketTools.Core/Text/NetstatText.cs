@@ -2,11 +2,12 @@ using System.Globalization;
 
 namespace SocketTools.Text;
 
-/// <summary>netstat -tanp's cell text, made from plain values.</summary>
+/// <summary>
+/// netstat's cell text, made from plain values: netstat -tanpW for IP sockets (addresses whole, as
+/// with -W) and netstat -xanp for Unix sockets.
+/// </summary>
 public static class NetstatText
 {
-    private const int AddressWidth = 23;
-    private const int ProgramWidth = 20;
 
     /// <summary>The Proto column: tcp, tcp6, udp, udp6, raw, raw6.</summary>
     public static string Proto(SocketProtocol protocol, SocketFamily family)
@@ -23,20 +24,15 @@ public static class NetstatText
     }
 
     /// <summary>
-    /// An address column as netstat -n prints it without -W: 0.0.0.0:22, :::22, ::1:631,
-    /// 127.0.0.1:80 for ::ffff:127.0.0.1 (as netstat prints mapped addresses), port 0 as *; an address that would make the cell longer than 23
-    /// characters is cut so the port still shows.
+    /// An address column as netstat -nW prints it: 0.0.0.0:22, :::22, ::1:631, fe80::1:7000,
+    /// 127.0.0.1:80 for ::ffff:127.0.0.1 (as netstat prints mapped addresses), port 0 as *. Without
+    /// -W netstat cuts an address longer than its 23-character column (fe80::8484:c4ff:f:60014); the
+    /// view never cuts, so this is -W's text.
     /// </summary>
     public static string Address(string? address, int port, SocketFamily family)
     {
         string host = string.IsNullOrEmpty(address) ? (family == SocketFamily.IPv6 ? "::" : "0.0.0.0") : Unmapped(address);
-        string portText = port == 0 ? "*" : port.ToString(CultureInfo.InvariantCulture);
-        if (host.Length + portText.Length > AddressWidth - 1)
-        {
-            host = host[..Math.Max(0, AddressWidth - 1 - portText.Length)];
-        }
-
-        return host + ":" + portText;
+        return host + ":" + (port == 0 ? "*" : port.ToString(CultureInfo.InvariantCulture));
     }
 
     /// <summary>
@@ -78,7 +74,8 @@ public static class NetstatText
 
     /// <summary>
     /// The PID/Program name column: the lowest pid among the owners (the first netstat finds) and
-    /// its name, cut to 20 characters; "-" when no owner is known.
+    /// its name; "-" when no owner is known. netstat cuts this cell to 19 characters and names the
+    /// program by its command line; this keeps the whole cell, with the process name ss prints.
     /// </summary>
     public static string Program(int[]? pids, string?[]? names)
     {
@@ -101,11 +98,48 @@ public static class NetstatText
             return "-";
         }
 
-        string text = pids[best].ToString(CultureInfo.InvariantCulture) + "/" + (names[best] ?? string.Empty);
-        return text.Length > ProgramWidth ? text[..ProgramWidth] : text;
+        return pids[best].ToString(CultureInfo.InvariantCulture) + "/" + (names[best] ?? string.Empty);
     }
 
-    /// <summary>One netstat -tanp line (for tests and logs).</summary>
+    /// <summary>The netstat section a socket is printed in: "netstat-unix" (netstat -x) for Unix sockets, else "netstat".</summary>
+    public static string Section(SocketProtocol protocol) => protocol == SocketProtocol.Unix ? "netstat-unix" : "netstat";
+
+    /// <summary>
+    /// netstat -x's RefCnt column. netstat reads the socket's reference count from /proc/net/unix;
+    /// unix_diag (sock_diag) does not report it and the count cannot be derived (every peer, every
+    /// pending connection and every descriptor in flight holds a reference), so this is "-".
+    /// </summary>
+    public static string UnixRefCount() => "-";
+
+    /// <summary>
+    /// netstat -x's Flags column: "[ ACC ]" for a listener, else "[ ]". netstat prints the flags of
+    /// /proc/net/unix, where the kernel sets only __SO_ACCEPTCON, and only for a listening socket.
+    /// </summary>
+    public static string UnixFlags(SocketState state) => state == SocketState.Listen ? "[ ACC ]" : "[ ]";
+
+    /// <summary>netstat -x's Type column: STREAM, DGRAM, SEQPACKET, RAW, UNKNOWN.</summary>
+    public static string UnixType(SocketKind type) => type switch
+    {
+        SocketKind.Stream => "STREAM",
+        SocketKind.Datagram => "DGRAM",
+        SocketKind.SeqPacket => "SEQPACKET",
+        SocketKind.Raw => "RAW",
+        _ => "UNKNOWN",
+    };
+
+    /// <summary>
+    /// netstat -x's State column: LISTENING, CONNECTED, and nothing for an unconnected socket.
+    /// netstat's CONNECTING and DISCONNECTING belong to sockets without a file (a connection not
+    /// yet accepted, inode 0), which unix_diag does not report.
+    /// </summary>
+    public static string UnixState(SocketState state) => state switch
+    {
+        SocketState.Listen => "LISTENING",
+        SocketState.Established => "CONNECTED",
+        _ => string.Empty,
+    };
+
+    /// <summary>One netstat -tanpW line (for tests and logs).</summary>
     public static string Line(SocketInfo socket)
     {
         string local = Address(socket.LocalAddress?.ToString(), socket.LocalPort, socket.Family);

@@ -98,7 +98,7 @@ public sealed class OwnerLiveTests
         using var ns = new LiveNamespace();
         OwnerScenario.Start(ns);
         var ours = ReadWithOwners(ns).Select(s => Regex.Replace(NetstatText.Line(s), @"\s+", " ").Trim()).Order(StringComparer.Ordinal).ToList();
-        var theirs = ns.Exec("netstat", "-tuanp").Split('\n')
+        var theirs = ns.Exec("netstat", "-tuanpW").Split('\n')
             .Where(l => l.StartsWith("tcp", StringComparison.Ordinal) || l.StartsWith("udp", StringComparison.Ordinal))
             .Select(l => Regex.Replace(l, @"\s+", " ").Trim()).Order(StringComparer.Ordinal).ToList();
         Assert.Equal(10, theirs.Count);
@@ -127,10 +127,13 @@ time.sleep(3600)
 
         var ours = ReadWithOwners(ns);
         Assert.Equal(8, ours.Count);
-        var netstat = ns.Exec("netstat", "-tuanp").Split('\n')
+        static List<string> Netstat(LiveNamespace ns, string options) => ns.Exec("netstat", options).Split('\n')
             .Where(l => l.StartsWith("tcp", StringComparison.Ordinal) || l.StartsWith("udp", StringComparison.Ordinal))
             .Select(l => Regex.Replace(l, @"\s+", " ").Trim()).Order(StringComparer.Ordinal).ToList();
-        Assert.Contains(netstat, l => l.Contains("2001:db8:aaaa:bbbb:7100", StringComparison.Ordinal));  // netstat cut the address
+        // Without -W netstat cuts the address to its 23-character column; the view never cuts, as with -W.
+        Assert.Contains(Netstat(ns, "-tuanp"), l => l.Contains("2001:db8:aaaa:bbbb:7100", StringComparison.Ordinal));
+        var netstat = Netstat(ns, "-tuanpW");
+        Assert.Contains(netstat, l => l.Contains("2001:db8:aaaa:bbbb:cccc:dddd:eeee:1:7100", StringComparison.Ordinal));
         Assert.Equal(netstat, ours.Select(s => Regex.Replace(NetstatText.Line(s), @"\s+", " ").Trim()).Order(StringComparer.Ordinal).ToList());
 
         var lsof = ns.Exec("lsof", "-nP", "-i").Split('\n').Skip(1).Where(l => l.Length > 0)

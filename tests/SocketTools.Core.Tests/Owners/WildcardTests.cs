@@ -76,7 +76,8 @@ public sealed class OwnerTextTests
     [InlineData("0.0.0.0", 22, SocketFamily.IPv4, "0.0.0.0:22")]
     [InlineData("::", 0, SocketFamily.IPv6, ":::*")]
     [InlineData("::ffff:10.1.2.3", 80, SocketFamily.IPv6, "10.1.2.3:80")]
-    [InlineData("2001:db8:aaaa:bbbb:cccc:dddd:eeee:1", 48634, SocketFamily.IPv6, "2001:db8:aaaa:bbb:48634")]
+    [InlineData("2001:db8:aaaa:bbbb:cccc:dddd:eeee:1", 48634, SocketFamily.IPv6, "2001:db8:aaaa:bbbb:cccc:dddd:eeee:1:48634")]  // netstat -W; without -W netstat cuts to 23
+    [InlineData("fe80::343a:13ff:fe6d:ea82", 7000, SocketFamily.IPv6, "fe80::343a:13ff:fe6d:ea82:7000")]
     public void NetstatAddresses(string address, int port, SocketFamily family, string expected) =>
         Assert.Equal(expected, NetstatText.Address(address, port, family));
 }
