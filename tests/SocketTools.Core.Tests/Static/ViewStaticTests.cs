@@ -11,6 +11,7 @@ namespace SocketTools.Tests.Static;
 /// lines are kept), whose text <see cref="ViewLayout"/> lays out; the header is the group header,
 /// laid out by the same layout at the same width.
 /// </summary>
+[Trait("Tier", "Offline")]
 public sealed class ViewStaticTests
 {
     private const string WidthExpression = "$(try { $Host.UI.RawUI.BufferSize.Width } catch { 0 })";

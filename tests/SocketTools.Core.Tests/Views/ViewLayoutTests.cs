@@ -7,6 +7,7 @@ namespace SocketTools.Tests.Views;
 /// width continues on indented lines, and the header breaks where rows of ordinary length break.
 /// The cells themselves are compared with ss, netstat and lsof by the live tests (tests/Views.Tests.ps1).
 /// </summary>
+[Trait("Tier", "Offline")]
 public sealed class ViewLayoutTests
 {
     private const string LinkLocal = "[fe80::8484:c4ff:fe7d:c4f7]%veth0:60014";
