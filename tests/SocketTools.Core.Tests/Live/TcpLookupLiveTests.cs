@@ -82,7 +82,9 @@ public sealed class TcpLookupLiveTests
         firstServer.LingerState = new LingerOption(true, 0);
         firstServer.Close();
         var second = Connect();
-        listener.Accept();
+        // Kept by the namespace: an accepted socket nothing refers to is closed by its finalizer
+        // whenever a GC runs, and the client then leaves ESTABLISHED (CLOSE-WAIT) before the sample.
+        ns.Adopt(listener.Accept());
 
         var after = new List<TimerSample>();
         while (samples.MoveNext())
