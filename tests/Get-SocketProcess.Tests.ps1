@@ -159,3 +159,29 @@ Describe 'Get-SocketProcess' {
         @($all | Where-Object { $_.Owners.Count -eq 0 }).Count | Should -Be 0
     }
 }
+
+Describe 'Get-SocketProcess as a user of lsof and ss types it' {
+    It 'takes -Port as ss writes it: <Port>' -ForEach @(@{ Port = ':7401' }, @{ Port = '7401-7401' }, @{ Port = ' 7401 ' }) {
+        $rows = @(Get-SocketProcess -Port $Port -NetworkNamespace $script:ns)
+        $rows.Count | Should -Be 1
+        $rows[0].Id | Should -Be $script:bystanderPid
+    }
+
+    It 'rejects a port that is none with UnknownPort (InvalidArgument)' {
+        { Get-SocketProcess -Port 'no-such-service-stt' -NetworkNamespace $script:ns } | Should -Throw -ErrorId 'UnknownPort,SocketTools.Commands.GetSocketProcessCommand'
+    }
+
+    It 'reports -Name <Name> that no process has as a non-terminating ProcessNameNotFound about the name, as Get-SocketStat -ProcessName does' -ForEach @(@{ Name = 'stt-no-such-proc' }) {
+        foreach ($call in @(
+                { Get-SocketProcess -Name $Name -NetworkNamespace $script:ns -ErrorVariable +errs -ErrorAction SilentlyContinue },
+                { Get-SocketStat -ProcessName $Name -NetworkNamespace $script:ns -ErrorVariable +errs -ErrorAction SilentlyContinue })) {
+            $errs = [System.Collections.ArrayList]::new()
+            $output = @(& $call)
+            $output.Count | Should -Be 0
+            $errs.Count | Should -Be 1
+            $errs[0].FullyQualifiedErrorId | Should -BeLike 'ProcessNameNotFound,*'
+            $errs[0].CategoryInfo.Category | Should -Be ([System.Management.Automation.ErrorCategory]::ObjectNotFound)
+            $errs[0].TargetObject | Should -Be $Name
+        }
+    }
+}

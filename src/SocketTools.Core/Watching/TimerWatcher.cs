@@ -65,6 +65,7 @@ public sealed class TimerWatcher : IDisposable
             }
         }
 
+        NetworkNamespace.Check(networkNamespace);
         var distinct = sockets.GroupBy(SocketKey.Of).Select(g => g.First()).ToList();
         return new TimerWatcher(new CookieSampler(distinct, networkNamespace), options, seeds: distinct);
     }

@@ -23,12 +23,11 @@ public sealed class GetSocketProcessCommand : SocketCmdlet
     [ValidateNotNull]
     public SocketInfo[]? InputObject { get; set; }
 
-    /// <summary>Local ports: the processes that hold a socket bound to one of them (TCP or UDP, any state).</summary>
+    /// <summary>Local ports: the processes that hold a socket bound to one of them (TCP or UDP, any state). Numbers, ranges (8000-8100), service names (ssh) or ss's :22.</summary>
     [Parameter(Mandatory = true, ParameterSetName = PortSet)]
-    [ValidateRange(0, 65535)]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(PortCompleter))]
-    public int[]? Port { get; set; }
+    public string[]? Port { get; set; }
 
     /// <summary>Process ids: the sockets these processes hold, like lsof -p PID.</summary>
     [Parameter(Mandatory = true, ParameterSetName = IdSet)]
@@ -47,6 +46,7 @@ public sealed class GetSocketProcessCommand : SocketCmdlet
     [Parameter(ParameterSetName = IdSet)]
     [Parameter(ParameterSetName = NameSet)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(NetworkNamespaceCompleter))]
     public string? NetworkNamespace { get; set; }
 
     /// <inheritdoc />
@@ -61,35 +61,22 @@ public sealed class GetSocketProcessCommand : SocketCmdlet
         var diagnostics = NewDiagnostics();
         var query = ResolveQuery(() => new QueryParameters
         {
-            LocalPort = Port?.Select(p => p.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray(),
+            LocalPort = Port,
             NetworkNamespace = NetworkNamespace,
         }.ToQuery());
-
-        int[]? ids = null;
-        if (ParameterSetName == IdSet)
+        if (query is null)
         {
-            var missing = SocketProcesses.Missing(Id!);
-            foreach (int id in missing)
-            {
-                WriteError(ErrorRecords.From(SocketProcesses.ProcessNotFound(id), id));
-            }
-
-            ids = Id!.Except(missing).Distinct().ToArray();
-            if (ids.Length == 0)
-            {
-                return;
-            }
+            return;
         }
 
-        if (Name is { Length: > 0 })
+        // An id or exact name that no process has: a non-terminating ObjectNotFound error each.
+        int[]? ids = CheckProcesses(ParameterSetName == IdSet ? Id : null, Name);
+        if (ids is { Length: 0 })
         {
-            foreach (string name in SocketProcesses.Unmatched(Name))
-            {
-                WriteError(ErrorRecords.From(SocketProcesses.ProcessNameNotFound(name), name));
-            }
+            return;
         }
 
-        Write(() => SocketProcesses.Find(query, ids, Name, diagnostics, Cancellation), query);
+        Write(() => SocketProcesses.Find(query, ids, Name, diagnostics, Cancellation));
     }
 
     /// <inheritdoc />
@@ -98,11 +85,11 @@ public sealed class GetSocketProcessCommand : SocketCmdlet
         if (ParameterSetName == InputSet && _input.Count > 0)
         {
             var diagnostics = NewDiagnostics();
-            Write(() => SocketProcesses.Of(_input, diagnostics, Cancellation), null);
+            Write(() => SocketProcesses.Of(_input, diagnostics, Cancellation));
         }
     }
 
-    private void Write(Func<IEnumerable<SocketProcess>> rows, object? target)
+    private void Write(Func<IEnumerable<SocketProcess>> rows)
     {
         try
         {
@@ -117,7 +104,7 @@ public sealed class GetSocketProcessCommand : SocketCmdlet
         }
         catch (SocketToolsException e)
         {
-            ThrowTerminatingError(ErrorRecords.From(e, target));
+            Fail(e);
         }
     }
 }

@@ -33,4 +33,23 @@ public sealed class ParameterInputStaticTests
 
         Assert.True(seen > 0, "no TimeSpan parameter found");
     }
+
+    /// <summary>A port parameter takes what ss takes (22, 8000-8100, ssh, :22): a string, parsed by the core, in every cmdlet.</summary>
+    [Fact]
+    public void EveryPortParameterTakesTextAsSsWritesIt()
+    {
+        int seen = 0;
+        foreach (var (cmdlet, p) in AllParameters())
+        {
+            if (!p.Name.EndsWith("Port", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            seen++;
+            Assert.True(p.PropertyType.FullName == "System.String[]", $"{cmdlet} -{p.Name} is {p.PropertyType.Name}: ':22' and 'ssh' cannot bind to it");
+        }
+
+        Assert.True(seen >= 6, $"only {seen} port parameters found");
+    }
 }
