@@ -144,8 +144,6 @@ Describe 'Get-SocketStat parameter validation' {
         @{ Name = 'an IPv6 prefix length of 129'; Params = @{ LocalAddress = '::/129' }; ErrorId = 'InvalidAddressPrefix' }
         @{ Name = 'a garbage address'; Params = @{ RemoteAddress = 'garbage' }; ErrorId = 'InvalidAddressPrefix' }
         @{ Name = 'a blank filter'; Params = @{ Filter = '   ' }; ErrorId = 'EmptyFilter' }
-        @{ Name = 'process id 0'; Params = @{ ProcessId = 0 }; ErrorId = 'InvalidProcessId' }
-        @{ Name = 'a negative process id'; Params = @{ ProcessId = -5 }; ErrorId = 'InvalidProcessId' }
         @{ Name = 'a blank process name'; Params = @{ ProcessName = ' ' }; ErrorId = 'EmptyProcessName' }
         @{ Name = 'a blank interface'; Params = @{ Interface = ' ' }; ErrorId = 'EmptyInterface' }
     ) {
@@ -188,8 +186,9 @@ Describe 'Get-SocketStat parameter validation' {
 
     It 'reports a missing namespace as ObjectNotFound' {
         $caught = $null
-        try { Get-SocketStat -NetworkNamespace 'stt-no-such-namespace' } catch { $caught = $_ }
+        try { Get-SocketStat -NetworkNamespace 'stt-no-such-namespace' -ErrorAction Stop } catch { $caught = $_ }
         $caught.CategoryInfo.Category | Should -Be ([System.Management.Automation.ErrorCategory]::ObjectNotFound)
+        $caught.TargetObject | Should -Be 'stt-no-such-namespace'
     }
 
     It 'cannot be combined with socket filters' {
@@ -384,5 +383,185 @@ sys.stdin.read()
         $s = Get-SocketStat -Protocol Unix -Memory -NetworkNamespace $script:fns | Select-Object -First 1
         $s.Memory | Should -BeOfType [SocketTools.SocketMemory]
         $s.Memory.RcvBuf | Should -BeGreaterThan 0
+    }
+}
+
+Describe 'Get-SocketStat as a user of ss and netstat types it' {
+    BeforeAll {
+        $script:uns = 'stt-pester-u-' + [guid]::NewGuid().ToString('N').Substring(0, 8)
+        & ip netns add $script:uns
+        & ip -n $script:uns link set lo up
+
+        # sshd's port: a listener on 22, an established pair and a TIME-WAIT socket, held open until
+        # this block's AfterAll closes the holder's stdin.
+        $holder = @'
+import os, socket, sys, time
+listener = socket.socket()
+listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+listener.bind(("127.0.0.1", 22))
+listener.listen(8)
+client = socket.create_connection(("127.0.0.1", 22))
+accepted, _ = listener.accept()
+closer = socket.create_connection(("127.0.0.1", 22))
+closed, _ = listener.accept()
+closer.close()
+time.sleep(0.05)
+closed.close()
+time.sleep(0.1)
+print(os.getpid(), flush=True)
+sys.stdin.read()
+'@
+        $psi = [System.Diagnostics.ProcessStartInfo]::new('ip')
+        foreach ($a in @('netns', 'exec', $script:uns, 'python3', '-c', $holder)) { $psi.ArgumentList.Add($a) }
+        $psi.UseShellExecute = $false
+        $psi.RedirectStandardInput = $true
+        $psi.RedirectStandardOutput = $true
+        $script:uholder = [System.Diagnostics.Process]::Start($psi)
+        $script:uholderPid = [int]$script:uholder.StandardOutput.ReadLine()
+
+        function SsLocalPeer([string[]] $SsArgs) {
+            @(& ip netns exec $script:uns ss -Htan @SsArgs | Where-Object { $_.Trim() } | ForEach-Object {
+                    $f = $_.Trim() -split '\s+'
+                    '{0} {1}' -f $f[-2], $f[-1]
+                } | Sort-Object)
+        }
+        function OurLocalPeer($Sockets) {
+            @($Sockets | Where-Object { $_ } | ForEach-Object { '{0} {1}' -f [SocketTools.Text.SsText]::Local($_), [SocketTools.Text.SsText]::Peer($_) } | Sort-Object)
+        }
+        $script:missing = 'stt-no-such-' + [guid]::NewGuid().ToString('N').Substring(0, 8)
+    }
+
+    AfterAll {
+        $script:uholder.StandardInput.Close()
+        $null = $script:uholder.WaitForExit(5000)
+        & ip netns del $script:uns
+    }
+
+    It 'takes -<Parameter> <Value> as ss takes <SsFilter>' -ForEach @(
+        @{ Parameter = 'LocalPort'; Value = ':22'; SsFilter = 'sport = :22' }
+        @{ Parameter = 'LocalPort'; Value = ':ssh'; SsFilter = 'sport = :ssh' }
+        @{ Parameter = 'RemotePort'; Value = ':22'; SsFilter = 'dport = :22' }
+        @{ Parameter = 'RemotePort'; Value = 'ssh'; SsFilter = 'dport = :ssh' }
+    ) {
+        $params = @{ $Parameter = $Value }
+        $ours = OurLocalPeer (Get-SocketStat -Protocol Tcp -NetworkNamespace $script:uns @params)
+        $ours.Count | Should -BeGreaterThan 0
+        ($ours -join ' | ') | Should -Be ((SsLocalPeer @($SsFilter)) -join ' | ')
+    }
+
+    It 'takes netstat''s state spelling -State <State>: what ss selects with state <SsState>' -ForEach @(
+        @{ State = 'TIME_WAIT'; SsState = 'time-wait' }
+        @{ State = 'ESTABLISHED'; SsState = 'established' }
+        @{ State = 'LISTEN'; SsState = 'listening' }
+        @{ State = 'LISTENING'; SsState = 'listening' }
+        @{ State = 'SYN_RECV'; SsState = 'syn-recv' }
+    ) {
+        $ours = OurLocalPeer (Get-SocketStat -Protocol Tcp -State $State -NetworkNamespace $script:uns)
+        ($ours -join ' | ') | Should -Be ((SsLocalPeer @('state', $SsState)) -join ' | ')
+    }
+
+    It 'answers Get-SocketProcess -Id 0 and Get-SocketStat -ProcessId 0 alike: a non-terminating ProcessNotFound' {
+        $statErrors = $null
+        $processErrors = $null
+        $stat = @(Get-SocketStat -ProcessId 0 -NetworkNamespace $script:uns -ErrorVariable statErrors -ErrorAction SilentlyContinue)
+        $process = @(Get-SocketProcess -Id 0 -NetworkNamespace $script:uns -ErrorVariable processErrors -ErrorAction SilentlyContinue)
+        $stat.Count | Should -Be 0
+        $process.Count | Should -Be 0
+        foreach ($e in @($statErrors[0], $processErrors[0])) {
+            $e.FullyQualifiedErrorId | Should -BeLike 'ProcessNotFound,*'
+            $e.CategoryInfo.Category | Should -Be ([System.Management.Automation.ErrorCategory]::ObjectNotFound)
+            $e.TargetObject | Should -Be 0
+        }
+        "$($statErrors[0])" | Should -Be "$($processErrors[0])"
+    }
+
+    It 'lists the sockets of the other ids when one names no process, in both cmdlets' {
+        $errors = $null
+        $sockets = @(Get-SocketStat -ProcessId 0, $script:uholderPid -NetworkNamespace $script:uns -ErrorVariable errors -ErrorAction SilentlyContinue)
+        $errors.Count | Should -Be 1
+        # The listener, the client and the accepted side, as ss -p shows them.
+        $sockets.Count | Should -Be @(& ip netns exec $script:uns ss -Htanp | Where-Object { $_ -match "pid=$($script:uholderPid)," }).Count
+        $sockets.Count | Should -Be 3
+    }
+
+    It '<Command> -NetworkNamespace <missing> -ErrorAction Ignore writes nothing and throws nothing' -ForEach @(
+        @{ Command = 'Get-SocketStat'; Params = @{} }
+        @{ Command = 'Get-SocketStat'; Params = @{ Summary = $true } }
+        @{ Command = 'Get-ListeningPort'; Params = @{} }
+        @{ Command = 'Get-SocketProcess'; Params = @{} }
+        @{ Command = 'Watch-TcpTimer'; Params = @{ Count = 1 } }
+    ) {
+        $output = @(& $Command -NetworkNamespace $script:missing -ErrorAction Ignore @Params)
+        $output.Count | Should -Be 0
+        $errors = $null
+        $null = & $Command -NetworkNamespace $script:missing -ErrorVariable errors -ErrorAction SilentlyContinue @Params
+        # As Get-Item reports a missing path: one non-terminating ObjectNotFound about the name.
+        $errors.Count | Should -Be 1
+        $errors[0].FullyQualifiedErrorId | Should -BeLike 'NetworkNamespaceNotFound,*'
+        $errors[0].CategoryInfo.Category | Should -Be ([System.Management.Automation.ErrorCategory]::ObjectNotFound)
+        $errors[0].TargetObject | Should -Be $script:missing
+        { & $Command -NetworkNamespace $script:missing -ErrorAction Stop @Params } | Should -Throw -ErrorId "NetworkNamespaceNotFound,*"
+    }
+
+    It 'never resolves -NetworkNamespace <Name> outside /run/netns' -ForEach @(
+        @{ Name = '../../etc' }, @{ Name = '..' }, @{ Name = 'netns/../../etc' }
+    ) {
+        $caught = $null
+        try { Get-SocketStat -NetworkNamespace $Name } catch { $caught = $_ }
+        $caught.FullyQualifiedErrorId | Should -Be 'InvalidNetworkNamespace,SocketTools.Commands.GetSocketStatCommand'
+        $caught.CategoryInfo.Category | Should -Be ([System.Management.Automation.ErrorCategory]::InvalidArgument)
+        $caught.TargetObject | Should -Be $Name
+    }
+
+    It 'says a file that is no namespace is not one: <Path>' -ForEach @(@{ Path = '/etc' }, @{ Path = '/etc/hostname' }) {
+        { Get-SocketStat -NetworkNamespace $Path } | Should -Throw -ErrorId 'NotANetworkNamespace,SocketTools.Commands.GetSocketStatCommand'
+    }
+
+    It 'takes an absolute path to a namespace file' {
+        @(Get-SocketStat -NetworkNamespace "/run/netns/$($script:uns)" -State Listen).Count | Should -Be 1
+    }
+
+    It 'fails as ss fails ("Cannot parse device") for <How>: InvalidArgument naming the device' -ForEach @(
+        @{ How = '-Interface nosuchdev'; Params = @{ Interface = 'nosuchdev' } }
+        @{ How = "-Filter 'dev nosuchdev'"; Params = @{ Filter = 'dev nosuchdev' } }
+    ) {
+        $ss = & ip netns exec $script:uns ss -tan dev nosuchdev 2>&1
+        "$ss" | Should -Match 'Cannot parse device'
+        $caught = $null
+        $output = $null
+        try { $output = @(Get-SocketStat -NetworkNamespace $script:uns @Params) } catch { $caught = $_ }
+        $output | Should -BeNullOrEmpty
+        $caught.FullyQualifiedErrorId | Should -Be 'UnknownInterface,SocketTools.Commands.GetSocketStatCommand'
+        $caught.CategoryInfo.Category | Should -Be ([System.Management.Automation.ErrorCategory]::InvalidArgument)
+        $caught.TargetObject | Should -Be 'nosuchdev'
+    }
+
+    It 'warns once that -Source Proc has no tcp_info for -Info' {
+        $warnings = $null
+        $sockets = @(Get-SocketStat -NetworkNamespace $script:uns -Source Proc -Info -WarningVariable warnings -WarningAction SilentlyContinue)
+        $sockets.Count | Should -BeGreaterThan 1
+        @($warnings | Where-Object { "$_" -match 'tcp_info' }).Count | Should -Be 1
+        $sockets | ForEach-Object { $_.Tcp | Should -BeNullOrEmpty }
+    }
+
+    It 'says with -Verbose which source answered, what the kernel filtered and what the owner scan found' {
+        $verbose = @(Get-SocketStat -NetworkNamespace $script:uns -LocalPort 22 -IncludeProcess -Verbose 4>&1 |
+                Where-Object { $_ -is [System.Management.Automation.VerboseRecord] } | ForEach-Object Message)
+        $verbose | Should -Contain "Source: netlink sock_diag in network namespace '$($script:uns)'."
+        @($verbose -match '^Kernel filter: the states and \d+ bytes of inet_diag bytecode').Count | Should -Be 1
+        @($verbose -match '^Owner scan of /proc: \d+ process\(es\) read, \d+ fd\(s\) listed, \d+ denied, \d+ vanished; 2 of 2 socket\(s\) have an owner\.$').Count | Should -Be 1
+        $procVerbose = @(Get-SocketStat -NetworkNamespace $script:uns -Source Proc -Verbose 4>&1 |
+                Where-Object { $_ -is [System.Management.Automation.VerboseRecord] } | ForEach-Object Message)
+        @($procVerbose -match '^Source: /proc/net').Count | Should -Be 1
+    }
+
+    It 'completes -NetworkNamespace with the names ip netns list shows, in <Command>' -ForEach @(
+        @{ Command = 'Get-SocketStat' }, @{ Command = 'Get-ListeningPort' }, @{ Command = 'Get-SocketProcess' }, @{ Command = 'Watch-TcpTimer' }
+    ) {
+        $line = "$Command -NetworkNamespace stt-pester-u-"
+        $offered = @((TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText)
+        $listed = @(& ip netns list | ForEach-Object { ($_ -split '\s+')[0] } | Where-Object { $_ -like 'stt-pester-u-*' } | Sort-Object)
+        $offered | Should -Contain $script:uns
+        @($offered | Sort-Object) | Should -Be $listed
     }
 }

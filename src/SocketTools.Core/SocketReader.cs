@@ -19,8 +19,13 @@ public static class SocketReader
     /// Reads what <c>ss -s</c> prints for <paramref name="networkNamespace"/> (the caller's own when
     /// null) from /proc/net/sockstat, sockstat6 and snmp.
     /// </summary>
-    public static SocketSummary ReadSummary(string? networkNamespace = null) =>
-        SockStat.Read(string.IsNullOrWhiteSpace(networkNamespace) ? null : networkNamespace);
+    public static SocketSummary ReadSummary(string? networkNamespace = null, QueryDiagnostics? diagnostics = null)
+    {
+        string? ns = string.IsNullOrWhiteSpace(networkNamespace) ? null : networkNamespace;
+        var summary = SockStat.Read(ns);
+        diagnostics?.Note($"Source: /proc/net/sockstat, sockstat6 and snmp{NetlinkSource.In(ns)} (what ss -s reads).");
+        return summary;
+    }
 
     /// <summary>The real sources: netlink sock_diag, or the /proc/net tables.</summary>
     internal static ISocketSource CreateSource(SocketSourceKind kind) =>
@@ -44,6 +49,10 @@ public static class SocketReader
     private static IEnumerable<SocketInfo> ReadMatching(SocketQuery query, QueryDiagnostics diagnostics,
         CancellationToken cancellationToken, Func<SocketSourceKind, ISocketSource> sources)
     {
+        // A device the namespace does not have is an error, as in ss ("Cannot parse device"), not an empty answer.
+        var devices = FilterNode.DeviceNames(query.KernelFilter()).Distinct(StringComparer.Ordinal).ToList();
+        InterfaceNames.RequireExisting(query.NetworkNamespace, devices);
+
         var stream = query.Source switch
         {
             SocketSourceKind.Netlink => sources(SocketSourceKind.Netlink).Enumerate(query, diagnostics, cancellationToken),
@@ -51,12 +60,21 @@ public static class SocketReader
             _ => WithFallback(query, diagnostics, cancellationToken, sources),
         };
 
+        int read = 0, matched = 0;
         foreach (var socket in stream)
         {
+            read++;
             if (query.Matches(socket))
             {
+                matched++;
                 yield return socket;
             }
+        }
+
+        diagnostics.Note($"{read} socket(s) read ({diagnostics.SourceUsed ?? "no source"}), {matched} matched the query in process.");
+        if (diagnostics.SkippedRecords > 0)
+        {
+            diagnostics.Note($"{diagnostics.SkippedRecords} record(s) could not be decoded and were skipped.");
         }
     }
 

@@ -52,6 +52,12 @@ public class SocketToolsException : Exception
     /// <summary>What the user can do about it, when there is something to say.</summary>
     public string? RecommendedAction { get; init; }
 
+    /// <summary>
+    /// What the error is about, as the user gave it (a namespace name, a process id, a device name),
+    /// for the ErrorRecord's TargetObject; null when it is about nothing in particular.
+    /// </summary>
+    public object? Target { get; init; }
+
     /// <summary>The kind of failure an errno means.</summary>
     public static ErrorKind KindOf(int errno) => errno switch
     {

@@ -12,10 +12,11 @@ public sealed class StateCompleter : IArgumentCompleter
     public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName,
         string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
     {
-        string word = wordToComplete.Trim('\'', '"');
+        // TIME_ completes like time- and Time: netstat's spellings are the same names.
+        string word = StateSet.Normalize(wordToComplete.Trim('\'', '"'));
         foreach (string name in StateSet.CompletionNames)
         {
-            if (name.StartsWith(word, StringComparison.OrdinalIgnoreCase))
+            if (StateSet.Normalize(name).StartsWith(word, StringComparison.OrdinalIgnoreCase))
             {
                 string text = name.Contains('-') ? $"'{name}'" : name;
                 yield return new CompletionResult(text, name, CompletionResultType.ParameterValue, name);
@@ -45,6 +46,55 @@ public sealed class PortCompleter : IArgumentCompleter
     }
 }
 
+/// <summary>
+/// Completes Get-ListeningPort -Port with the ports of listening TCP and bound, unconnected UDP
+/// sockets only: what Get-ListeningPort can list. Honours -NetworkNamespace when it is already on the command line.
+/// </summary>
+public sealed class ListeningPortCompleter : IArgumentCompleter
+{
+    /// <inheritdoc />
+    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName,
+        string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
+    {
+        string? ns = fakeBoundParameters?["NetworkNamespace"] as string;
+        foreach (var candidate in PortCompletion.CompleteListening(wordToComplete, ns))
+        {
+            string text = candidate.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            yield return new CompletionResult(text, candidate.ListItem, CompletionResultType.ParameterValue, candidate.ToolTip);
+        }
+    }
+}
+
+/// <summary>
+/// Completes -NetworkNamespace with the names 'ip netns list' shows (the files in /run/netns). A
+/// word that starts with '/' gets no names, so PowerShell completes it as a path (/proc/PID/ns/net).
+/// </summary>
+public sealed class NetworkNamespaceCompleter : IArgumentCompleter
+{
+    /// <inheritdoc />
+    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName,
+        string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
+    {
+        string word = wordToComplete.Trim('\'', '"');
+        if (word.StartsWith('/'))
+        {
+            yield break;
+        }
+
+        foreach (string name in SocketTools.Linux.NetworkNamespace.Names())
+        {
+            if (name.StartsWith(word, StringComparison.OrdinalIgnoreCase))
+            {
+                yield return new CompletionResult(Quote(name), name, CompletionResultType.ParameterValue, SocketTools.Linux.NetworkNamespace.PathOf(name));
+            }
+        }
+    }
+
+    /// <summary>The name as a PowerShell argument: quoted when it holds characters PowerShell would read otherwise.</summary>
+    internal static string Quote(string name) =>
+        name.Any(c => char.IsWhiteSpace(c) || "'\"`$()[]{};,&|<>@#*?".Contains(c)) ? $"'{name.Replace("'", "''", StringComparison.Ordinal)}'" : name;
+}
+
 /// <summary>Completes -ProcessName and -Name with the names (comm) of the running processes.</summary>
 public sealed class ProcessNameCompleter : IArgumentCompleter
 {
@@ -57,8 +107,7 @@ public sealed class ProcessNameCompleter : IArgumentCompleter
         {
             if (name.StartsWith(word, StringComparison.OrdinalIgnoreCase))
             {
-                string text = name.Any(c => char.IsWhiteSpace(c) || "'\"`$()[]{};,&|<>@#*?".Contains(c)) ? $"'{name.Replace("'", "''", StringComparison.Ordinal)}'" : name;
-                yield return new CompletionResult(text, name, CompletionResultType.ParameterValue, name);
+                yield return new CompletionResult(NetworkNamespaceCompleter.Quote(name), name, CompletionResultType.ParameterValue, name);
             }
         }
     }

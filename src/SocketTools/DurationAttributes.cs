@@ -4,15 +4,25 @@ using SocketTools.Watching;
 namespace SocketTools.Commands;
 
 /// <summary>
-/// Lets a TimeSpan parameter take a number of seconds (2, 0.5) or a duration with a unit (500ms, 2s,
-/// 1min) as well as a TimeSpan; PowerShell alone would read 2 as two ticks.
+/// Lets a TimeSpan parameter take any number as seconds (2, 0.5, and the unquoted 2s, which
+/// PowerShell reads as the [short] 2), text with a unit (500ms, '2s', 1min) or TimeSpan text, as
+/// well as a TimeSpan; PowerShell alone would read a number as ticks.
 /// </summary>
 [AttributeUsage(AttributeTargets.Property | AttributeTargets.Field)]
 public sealed class DurationTransformationAttribute : ArgumentTransformationAttribute
 {
     /// <inheritdoc />
-    public override object? Transform(EngineIntrinsics engineIntrinsics, object? inputData) =>
-        Duration.Convert(inputData is PSObject pso ? pso.BaseObject : inputData);
+    public override object? Transform(EngineIntrinsics engineIntrinsics, object? inputData)
+    {
+        try
+        {
+            return Duration.Convert(inputData is PSObject pso ? pso.BaseObject : inputData);
+        }
+        catch (SocketToolsException e)
+        {
+            throw new ArgumentTransformationMetadataException(e.Message, e);
+        }
+    }
 }
 
 /// <summary>Rejects a TimeSpan that is zero or negative.</summary>

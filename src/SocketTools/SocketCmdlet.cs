@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using SocketTools.Linux;
 using SocketTools.Query;
 
 namespace SocketTools.Commands;
@@ -14,16 +15,20 @@ public abstract class SocketCmdlet : PSCmdlet, IDisposable
     /// <summary>Cancelled when the user presses Ctrl+C or the pipeline stops.</summary>
     protected CancellationToken Cancellation => _cancellation.Token;
 
-    /// <summary>Diagnostics whose warnings go to WriteWarning.</summary>
+    /// <summary>Diagnostics whose warnings go to WriteWarning and whose notes go to WriteVerbose (raised on this, the pipeline thread).</summary>
     protected QueryDiagnostics NewDiagnostics()
     {
         var diagnostics = new QueryDiagnostics();
         diagnostics.Warning += WriteWarning;
+        diagnostics.Noted += WriteVerbose;
         return diagnostics;
     }
 
-    /// <summary>Resolves parameters into a query; a bad value ends the command before any output.</summary>
-    protected SocketQuery ResolveQuery(Func<SocketQuery> resolve)
+    /// <summary>
+    /// Resolves parameters into a query; a bad value ends the command before any output. A
+    /// namespace that does not exist is a non-terminating error (see <see cref="Fail"/>): null then.
+    /// </summary>
+    protected SocketQuery? ResolveQuery(Func<SocketQuery> resolve)
     {
         try
         {
@@ -31,9 +36,58 @@ public abstract class SocketCmdlet : PSCmdlet, IDisposable
         }
         catch (SocketToolsException e)
         {
-            ThrowTerminatingError(ErrorRecords.From(e, null));
-            throw; // not reached
+            Fail(e);
+            return null;
         }
+    }
+
+    /// <summary>
+    /// Reports a core error. Something the user named that does not exist (ObjectNotFound: a
+    /// namespace, a process) is a non-terminating error, as Get-Item reports a missing path, so
+    /// -ErrorAction decides; anything else ends the command. The record's TargetObject is what the
+    /// error is about (<see cref="SocketToolsException.Target"/>), or <paramref name="target"/>.
+    /// </summary>
+    protected void Fail(SocketToolsException exception, object? target = null)
+    {
+        var record = ErrorRecords.From(exception, target);
+        if (exception.Kind == ErrorKind.ObjectNotFound)
+        {
+            WriteError(record);
+            return;
+        }
+
+        ThrowTerminatingError(record);
+    }
+
+    /// <summary>
+    /// Writes a ProcessNotFound error for each of <paramref name="ids"/> that names no running
+    /// process (0 and negative ids included) and a ProcessNameNotFound error for each of
+    /// <paramref name="names"/> without wildcards that no running process has, as Get-Process does;
+    /// returns the ids that name a process (null when <paramref name="ids"/> is null).
+    /// </summary>
+    protected int[]? CheckProcesses(int[]? ids, string[]? names)
+    {
+        int[]? existing = null;
+        if (ids is not null)
+        {
+            var missing = SocketProcesses.Missing(ids);
+            foreach (int id in missing)
+            {
+                Fail(SocketProcesses.ProcessNotFound(id));
+            }
+
+            existing = ids.Except(missing).Distinct().ToArray();
+        }
+
+        if (names is { Length: > 0 })
+        {
+            foreach (string name in SocketProcesses.Unmatched(names))
+            {
+                Fail(SocketProcesses.ProcessNameNotFound(name));
+            }
+        }
+
+        return existing;
     }
 
     /// <summary>Streams the sockets of <paramref name="query"/> to the pipeline.</summary>
@@ -55,7 +109,7 @@ public abstract class SocketCmdlet : PSCmdlet, IDisposable
         }
         catch (SocketToolsException e)
         {
-            ThrowTerminatingError(ErrorRecords.From(e, query));
+            Fail(e);
         }
     }
 
@@ -64,11 +118,11 @@ public abstract class SocketCmdlet : PSCmdlet, IDisposable
     {
         try
         {
-            WriteObject(SocketReader.ReadSummary(networkNamespace));
+            WriteObject(SocketReader.ReadSummary(networkNamespace, NewDiagnostics()));
         }
         catch (SocketToolsException e)
         {
-            ThrowTerminatingError(ErrorRecords.From(e, networkNamespace));
+            Fail(e, networkNamespace);
         }
     }
 
@@ -86,11 +140,15 @@ public abstract class SocketCmdlet : PSCmdlet, IDisposable
 /// <summary>Maps core exceptions to PowerShell ErrorRecords.</summary>
 public static class ErrorRecords
 {
-    /// <summary>An ErrorRecord with the exception's stable id, the matching ErrorCategory and a message that says what to do.</summary>
+    /// <summary>
+    /// An ErrorRecord with the exception's stable id, the matching ErrorCategory, a message that says
+    /// what to do, and as TargetObject what the error is about: the exception's
+    /// <see cref="SocketToolsException.Target"/> (the name or value the user gave), else <paramref name="target"/>.
+    /// </summary>
     public static ErrorRecord From(SocketToolsException exception, object? target)
     {
         var category = Enum.TryParse(exception.Kind.ToString(), out ErrorCategory c) ? c : ErrorCategory.NotSpecified;
-        var record = new ErrorRecord(exception, exception.ErrorId, category, target)
+        var record = new ErrorRecord(exception, exception.ErrorId, category, exception.Target ?? target)
         {
             ErrorDetails = new ErrorDetails(exception.Message),
         };

@@ -18,6 +18,49 @@ internal sealed unsafe class InterfaceNames : IDisposable
     public static InterfaceNames Open(string? netns) => NetworkNamespace.Run(netns,
         () => new InterfaceNames(Libc.Socket(Libc.AF_INET, Libc.SOCK_DGRAM | Libc.SOCK_CLOEXEC, 0)));
 
+    /// <summary>
+    /// The device names of <paramref name="netns"/> (the caller's own when null), from
+    /// /proc/thread-self/net/dev read on a thread inside it: what 'ip link' lists.
+    /// </summary>
+    public static IReadOnlyList<string> List(string? netns) => NetworkNamespace.Run(netns, () =>
+    {
+        var names = new List<string>();
+        foreach (string line in File.ReadLines("/proc/thread-self/net/dev").Skip(2))
+        {
+            int colon = line.IndexOf(':', StringComparison.Ordinal);
+            if (colon > 0)
+            {
+                names.Add(line[..colon].Trim());
+            }
+        }
+
+        return names;
+    });
+
+    /// <summary>
+    /// Throws UnknownInterface (InvalidArgument) for the first of <paramref name="devices"/> that
+    /// <paramref name="netns"/> has no device of, as ss fails with "Cannot parse device".
+    /// </summary>
+    public static void RequireExisting(string? netns, IReadOnlyCollection<string> devices)
+    {
+        if (devices.Count == 0)
+        {
+            return;
+        }
+
+        var present = List(netns);
+        foreach (string device in devices)
+        {
+            if (!present.Contains(device, StringComparer.Ordinal))
+            {
+                string where = netns is null ? "this network namespace" : $"network namespace '{netns}'";
+                throw new SocketToolsException("UnknownInterface", ErrorKind.InvalidArgument,
+                    $"There is no network device '{device}' in {where}; its devices are {string.Join(", ", present)}.", Errno.ENODEV)
+                { RecommendedAction = "List the devices with 'ip link' (in the same namespace); names are case-sensitive.", Target = device };
+            }
+        }
+    }
+
     /// <summary>The name of interface <paramref name="index"/>, or null for 0 or a vanished interface.</summary>
     public string? NameOf(int index)
     {

@@ -216,6 +216,11 @@ internal sealed class NetlinkSocket : IDisposable
             // The kernel's tables changed under the dump, or replies were dropped: go again,
             // skipping what was already given.
             Restarts++;
+            if (Diagnostics is { } restarted)
+            {
+                restarted.DumpRestarts++;
+                restarted.Note($"The netlink dump was interrupted (the socket table changed, or replies were dropped); restarting it, attempt {attempt + 2} of {MaxDumpRestarts + 1}.");
+            }
         }
     }
 

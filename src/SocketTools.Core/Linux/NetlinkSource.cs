@@ -51,9 +51,16 @@ public sealed class NetlinkSource : ISocketSource
         using var names = opened.Names;
         socket.Diagnostics = diagnostics;
         diagnostics.SourceUsed = "netlink";
+        diagnostics.Note($"Source: netlink sock_diag{In(query.NetworkNamespace)}.");
 
         // Ports, addresses, the device and -Filter go to the kernel as bytecode, compiled once.
-        var filter = new InetFilter { Bytecode = query.KernelBytecode ? _compile(query.KernelFilter(), names.IndexOf) : null };
+        var conditions = query.KernelFilter();
+        var filter = new InetFilter { Bytecode = query.KernelBytecode ? _compile(conditions, names.IndexOf) : null };
+        diagnostics.Note(conditions is null
+            ? "Kernel filter: the states only (no port, address, device or filter condition)."
+            : filter.Bytecode is not null
+                ? $"Kernel filter: the states and {filter.Bytecode.Length} bytes of inet_diag bytecode for {conditions}; TCP, UDP and raw sockets are filtered by the kernel."
+                : $"Kernel filter: the states only; {conditions} is checked in process ({(query.KernelBytecode ? "it cannot be expressed as inet_diag bytecode" : "bytecode is turned off")}).");
         byte[] request = new byte[NetlinkSocket.HeaderLength + InetDiag.RequestLength + 8 + (filter.Bytecode?.Length ?? 0)];
         foreach (var protocol in Expand(query.Protocols))
         {
@@ -61,6 +68,11 @@ public sealed class NetlinkSource : ISocketSource
             if (states == 0)
             {
                 continue;
+            }
+
+            if (protocol is SocketProtocol.Unix or SocketProtocol.Packet or SocketProtocol.Netlink && conditions is not null)
+            {
+                diagnostics.Note($"{protocol} sockets: the kernel selects {(protocol == SocketProtocol.Unix ? "by state" : "all of them")}; the conditions are checked in process.");
             }
 
             IEnumerable<SocketInfo> sockets = protocol switch
@@ -149,6 +161,7 @@ public sealed class NetlinkSource : ISocketSource
                 // This kernel rejects our bytecode (EPERM: fwmark without CAP_NET_ADMIN): ask for
                 // everything; the in-process check still filters.
                 diagnostics.Warn($"The kernel rejected the socket filter bytecode ({e.Message}); filtering in process instead.");
+                diagnostics.Note("Kernel filter: rejected by the kernel; every condition is checked in process from here on.");
                 dump.Dispose();
                 filter.Bytecode = null;
                 length = InetDiag.BuildRequest(request, af, ipProtocol, ext, states, default, rawProtocol);
@@ -156,16 +169,26 @@ public sealed class NetlinkSource : ISocketSource
                 more = dump.MoveNext();
             }
 
+            int count = 0;
             using (dump)
             {
                 while (more)
                 {
+                    count++;
                     yield return dump.Current;
                     more = dump.MoveNext();
                 }
             }
+
+            diagnostics.Note($"netlink {Name(protocol)} {family}: {count} socket(s) from the kernel.");
         }
     }
+
+    private static string Name(SocketProtocol protocol) => protocol.ToString().ToUpperInvariant();
+
+    /// <summary>" in network namespace 'x'", or nothing for the caller's own.</summary>
+    internal static string In(string? networkNamespace) =>
+        networkNamespace is null ? string.Empty : $" in network namespace '{networkNamespace}'";
 
     private static IEnumerable<SocketInfo> DumpUnix(NetlinkSocket socket, byte[] request, SocketQuery query, uint states,
         CancellationToken cancellationToken)

@@ -11,9 +11,83 @@ namespace SocketTools.Linux;
 /// </summary>
 public static class NetworkNamespace
 {
-    /// <summary>The file behind a namespace name: a path as given, or /run/netns/NAME as ip netns makes it.</summary>
-    public static string PathOf(string nameOrPath) =>
-        nameOrPath.Contains('/') ? nameOrPath : "/run/netns/" + nameOrPath;
+    /// <summary>Where 'ip netns add NAME' mounts a named namespace.</summary>
+    public const string NamedDirectory = "/run/netns";
+
+    private const string Hint = "List namespaces with 'ip netns list', or pass a path such as /proc/<pid>/ns/net.";
+
+    /// <summary>
+    /// The file behind a namespace: /run/netns/NAME for a name as 'ip netns' makes it (no '/', not
+    /// '.' or '..'), or an absolute path as given (/proc/PID/ns/net, /var/run/docker/netns/…). A
+    /// relative path is rejected, so that a name never resolves outside /run/netns.
+    /// </summary>
+    /// <exception cref="SocketToolsException">InvalidNetworkNamespace (InvalidArgument).</exception>
+    public static string PathOf(string nameOrPath)
+    {
+        ArgumentNullException.ThrowIfNull(nameOrPath);
+        if (nameOrPath.StartsWith('/'))
+        {
+            return nameOrPath;
+        }
+
+        if (nameOrPath.Contains('/') || nameOrPath is "." or ".." || nameOrPath.Contains('\0'))
+        {
+            throw new SocketToolsException("InvalidNetworkNamespace", ErrorKind.InvalidArgument,
+                $"'{nameOrPath}' is neither a namespace name nor an absolute path: a name from 'ip netns list' has no '/' "
+                + $"and is not '.' or '..' (it names a file in {NamedDirectory}), and a path starts with '/'.")
+            { RecommendedAction = Hint, Target = nameOrPath };
+        }
+
+        return NamedDirectory + "/" + nameOrPath;
+    }
+
+    /// <summary>
+    /// Checks, without entering it, that <paramref name="nameOrPath"/> names an existing file that
+    /// can be a namespace (entering it later tells whether it is one).
+    /// </summary>
+    /// <exception cref="SocketToolsException">InvalidNetworkNamespace, NotANetworkNamespace (InvalidArgument); NetworkNamespaceNotFound (ObjectNotFound).</exception>
+    public static void Check(string? nameOrPath)
+    {
+        if (nameOrPath is null)
+        {
+            return;
+        }
+
+        string path = PathOf(nameOrPath);
+        if (Directory.Exists(path))
+        {
+            throw NotANamespace(nameOrPath, path, "it is a directory");
+        }
+
+        if (!File.Exists(path))
+        {
+            throw NotFound(nameOrPath, path, null);
+        }
+    }
+
+    /// <summary>The names of the namespaces in /run/netns (what 'ip netns list' lists), sorted; empty when there are none.</summary>
+    public static IReadOnlyList<string> Names()
+    {
+        try
+        {
+            return Directory.EnumerateFiles(NamedDirectory).Select(Path.GetFileName).OfType<string>()
+                .Order(StringComparer.Ordinal).ToList();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return [];
+        }
+    }
+
+    private static SocketToolsException NotFound(string nameOrPath, string path, Exception? inner) =>
+        new("NetworkNamespaceNotFound", ErrorKind.ObjectNotFound,
+            $"Cannot find network namespace '{nameOrPath}' ({path} does not exist).", Errno.ENOENT, inner)
+        { RecommendedAction = Hint, Target = nameOrPath };
+
+    private static SocketToolsException NotANamespace(string nameOrPath, string path, string why) =>
+        new("NotANetworkNamespace", ErrorKind.InvalidArgument,
+            $"'{nameOrPath}' is not a network namespace: {why}.", Errno.EINVAL)
+        { RecommendedAction = Hint, Target = nameOrPath };
 
     /// <summary>Runs <paramref name="work"/> in the namespace (or directly when <paramref name="nameOrPath"/> is null).</summary>
     public static T Run<T>(string? nameOrPath, Func<T> work)
@@ -24,6 +98,11 @@ public static class NetworkNamespace
         }
 
         string path = PathOf(nameOrPath);
+        if (Directory.Exists(path))
+        {
+            throw NotANamespace(nameOrPath, path, "it is a directory");
+        }
+
         SafeFileHandle handle;
         try
         {
@@ -31,21 +110,17 @@ public static class NetworkNamespace
         }
         catch (FileNotFoundException e)
         {
-            throw new SocketToolsException("NetworkNamespaceNotFound", ErrorKind.ObjectNotFound,
-                $"Network namespace '{nameOrPath}' was not found ({path} does not exist).", Errno.ENOENT, e)
-            { RecommendedAction = "List namespaces with 'ip netns list', or pass a path such as /proc/<pid>/ns/net." };
+            throw NotFound(nameOrPath, path, e);
         }
         catch (DirectoryNotFoundException e)
         {
-            throw new SocketToolsException("NetworkNamespaceNotFound", ErrorKind.ObjectNotFound,
-                $"Network namespace '{nameOrPath}' was not found ({path} does not exist).", Errno.ENOENT, e)
-            { RecommendedAction = "List namespaces with 'ip netns list', or pass a path such as /proc/<pid>/ns/net." };
+            throw NotFound(nameOrPath, path, e);
         }
         catch (UnauthorizedAccessException e)
         {
             throw new SocketToolsException("NetworkNamespaceAccessDenied", ErrorKind.PermissionDenied,
                 $"Network namespace '{nameOrPath}' cannot be opened: permission denied.", Errno.EACCES, e)
-            { RecommendedAction = "Entering another network namespace needs root (CAP_SYS_ADMIN)." };
+            { RecommendedAction = "Entering another network namespace needs root (CAP_SYS_ADMIN).", Target = nameOrPath };
         }
 
         using (handle)
@@ -59,9 +134,15 @@ public static class NetworkNamespace
                     if (Libc.SetNs((int)handle.DangerousGetHandle(), Libc.CLONE_NEWNET) != 0)
                     {
                         int errno = System.Runtime.InteropServices.Marshal.GetLastPInvokeError();
+                        if (errno == Errno.EINVAL)
+                        {
+                            // setns(2) with CLONE_NEWNET: the file is not a network namespace.
+                            throw NotANamespace(nameOrPath, path, $"setns on {path} answers {Errno.Describe(errno)}");
+                        }
+
                         throw new SocketToolsException("NetworkNamespaceEnterFailed", SocketToolsException.KindOf(errno),
                             $"Cannot enter network namespace '{nameOrPath}': {Errno.Describe(errno)}.", errno)
-                        { RecommendedAction = "Entering another network namespace needs root (CAP_SYS_ADMIN)." };
+                        { RecommendedAction = "Entering another network namespace needs root (CAP_SYS_ADMIN).", Target = nameOrPath };
                     }
 
                     result = work();

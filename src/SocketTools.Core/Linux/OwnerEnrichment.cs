@@ -16,6 +16,13 @@ public static class OwnerEnrichment
         $"Owners may be missing: the open files of {denied} process(es) could not be read (/proc/<pid>/fd: permission denied; " +
         "they belong to other users). Every socket is still listed. Run as root to see every owner.";
 
+    /// <summary>The -Verbose note on an owner scan: its counts, and how many of the sockets it found owners for.</summary>
+    public static string ScanNote(OwnerIndex index, int sockets, int owned) =>
+        index.ScannedProcesses + index.DeniedProcesses + index.VanishedProcesses == 0
+            ? $"Owner scan: not needed ({sockets} socket(s), none with an inode to look up)."
+            : $"Owner scan of /proc: {index.ScannedProcesses} process(es) read, {index.ScannedFds} fd(s) listed, "
+              + $"{index.DeniedProcesses} denied, {index.VanishedProcesses} vanished; {owned} of {sockets} socket(s) have an owner.";
+
     /// <summary>Fills owners of <paramref name="sockets"/> and keeps those that pass the query's process filters.</summary>
     public static IEnumerable<SocketInfo> Apply(IEnumerable<SocketInfo> sockets, SocketQuery query,
         QueryDiagnostics diagnostics, CancellationToken cancellationToken = default)
@@ -39,12 +46,16 @@ public static class OwnerEnrichment
         var pids = filterPids ? new HashSet<int>(query.ProcessIds) : null;
         var names = query.ProcessNames.Select(n => new Wildcard(n)).ToArray();
         bool held = false;
+        int owned = 0;
         foreach (var socket in buffered)
         {
             // Set on every buffered socket; only those that pass the process filters are yielded.
             Attach(socket, index.OwnersOf(socket.Inode));
             held |= pids is not null && HeldBy(socket.Owners, pids);
+            owned += socket.Owners.Count > 0 ? 1 : 0;
         }
+
+        diagnostics.Note(ScanNote(index, buffered.Count, owned));
 
         // With -ProcessId alone, the owners of the other processes only matter for the sockets those
         // processes hold: when they hold none, there is nothing to warn about.

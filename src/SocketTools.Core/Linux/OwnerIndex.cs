@@ -31,7 +31,7 @@ public sealed class OwnerIndex
     /// <summary>The process id and name of each <see cref="Hit.Process"/>.</summary>
     private readonly (int Pid, string Name)[] _processes;
 
-    private OwnerIndex(Dictionary<ulong, int> last, Hit[] hits, (int, string)[] processes, int scanned, int denied, int vanished)
+    private OwnerIndex(Dictionary<ulong, int> last, Hit[] hits, (int, string)[] processes, int scanned, int denied, int vanished, long fds)
     {
         _last = last;
         _hits = hits;
@@ -39,13 +39,17 @@ public sealed class OwnerIndex
         ScannedProcesses = scanned;
         DeniedProcesses = denied;
         VanishedProcesses = vanished;
+        ScannedFds = fds;
     }
 
     /// <summary>An index without owners (nothing was looked up).</summary>
-    internal static OwnerIndex Empty { get; } = new([], [], [], 0, 0, 0);
+    internal static OwnerIndex Empty { get; } = new([], [], [], 0, 0, 0, 0);
 
     /// <summary>Processes whose fd directory was read.</summary>
     public int ScannedProcesses { get; }
+
+    /// <summary>File descriptors listed in the processes that were read.</summary>
+    public long ScannedFds { get; }
 
     /// <summary>Processes whose /proc/&lt;pid&gt;/fd could not be opened (EACCES, EPERM): their owners are missing.</summary>
     public int DeniedProcesses { get; }
@@ -108,8 +112,10 @@ public sealed class OwnerIndex
     internal static OwnerIndex Join(IReadOnlyList<OwnerScan.ProcessScan> processes)
     {
         int scanned = 0, denied = 0, vanished = 0, total = 0, owning = 0;
+        long fds = 0;
         foreach (var p in processes)
         {
+            fds += p.Fds?.Count ?? 0;
             switch (p.Result)
             {
                 case OwnerScan.Outcome.Read:
@@ -161,7 +167,7 @@ public sealed class OwnerIndex
             slot++;
         }
 
-        return new OwnerIndex(last, hits, names, scanned, denied, vanished);
+        return new OwnerIndex(last, hits, names, scanned, denied, vanished, fds);
     }
 
     /// <summary>One socket fd: its inode, fd number, process slot, and the index of the same inode's previous hit (-1: none).</summary>

@@ -46,6 +46,16 @@ public sealed class ProcNetSource : ISocketSource
             diagnostics.Warn("The /proc/net source does not list netlink sockets.");
         }
 
+        if (query.IncludeInfo && query.Includes(SocketProtocol.Tcp))
+        {
+            diagnostics.Warn("The /proc/net source has no tcp_info: the Tcp property stays empty. -Info needs netlink (-Source Netlink or Auto).");
+        }
+
+        if (query.IncludeMemory)
+        {
+            diagnostics.Warn("The /proc/net source has no socket memory (skmeminfo): the Memory property stays empty. -Memory needs netlink (-Source Netlink or Auto).");
+        }
+
         if (query.Interface is not null)
         {
             diagnostics.Warn("The /proc/net source does not report the interface of IP sockets; -Interface matches packet sockets only.");
@@ -56,6 +66,8 @@ public sealed class ProcNetSource : ISocketSource
         try
         {
             diagnostics.SourceUsed = "proc";
+            diagnostics.Note($"Source: /proc/net ({string.Join(", ", tables.Select(t => t.File))}){NetlinkSource.In(query.NetworkNamespace)}; "
+                + "every condition but the protocol and family is checked in process.");
             if (tables.Any(t => t.Protocol == SocketProtocol.Packet))
             {
                 names = _root == DefaultRoot ? InterfaceNames.Open(query.NetworkNamespace) : null;
@@ -77,6 +89,7 @@ public sealed class ProcNetSource : ISocketSource
                 // other namespaces add and remove sockets. Repeats of an inode are dropped.
                 string text = ProcFiles.ReadAllText(stream, _root + "/" + file);
                 var seen = new HashSet<ulong>();
+                int count = 0;
                 int start = text.IndexOf('\n') + 1;   // the header line
                 while (start > 0 && start < text.Length)
                 {
@@ -107,8 +120,11 @@ public sealed class ProcNetSource : ISocketSource
                         continue;
                     }
 
+                    count++;
                     yield return socket;
                 }
+
+                diagnostics.Note($"{_root}/{file}: {count} socket(s).");
             }
         }
         finally

@@ -14,7 +14,7 @@ public static class SocketProcesses
     {
         var list = sockets.Where(s => s.Inode != 0).GroupBy(s => s.Inode).Select(g => g.First()).ToList();
         var index = OwnerIndex.Build(list.Select(s => s.Inode).ToHashSet(), null, cancellationToken);
-        Warn(index, diagnostics);
+        Warn(index, diagnostics, list);
         return Rows(list, index, null, [], cancellationToken);
     }
 
@@ -31,7 +31,7 @@ public static class SocketProcesses
         var inodes = sockets.Select(s => s.Inode).ToHashSet();
         var ids = processIds is { Count: > 0 } ? processIds : null;
         var index = OwnerIndex.Build(inodes, ids, cancellationToken);
-        Warn(index, diagnostics);
+        Warn(index, diagnostics, sockets);
         var patterns = (names ?? []).Select(n => new Wildcard(n)).ToArray();
         return Rows(sockets, index, ids is null ? null : new HashSet<int>(ids), patterns, cancellationToken);
     }
@@ -53,20 +53,36 @@ public static class SocketProcesses
         return exact.Where(n => !running.Any(r => string.Equals(r, n.Replace("`", string.Empty, StringComparison.Ordinal), StringComparison.OrdinalIgnoreCase))).ToList();
     }
 
-    /// <summary>The error for a process id that names no process (ObjectNotFound, as Get-Process -Id reports it).</summary>
+    /// <summary>
+    /// The error for a process id that names no running process (ObjectNotFound, as Get-Process -Id
+    /// reports it), the same in every cmdlet: 0 and negative ids too, since no process has them (pid
+    /// 0 is the kernel's idle task, which holds no file descriptors).
+    /// </summary>
     public static SocketToolsException ProcessNotFound(int processId) =>
         new("ProcessNotFound", ErrorKind.ObjectNotFound,
-            $"Cannot find a process with the process identifier {processId}.", Native.Errno.ESRCH)
-        { RecommendedAction = "Check the id with Get-Process; the process may have exited." };
+            processId > 0
+                ? $"Cannot find a process with the process identifier {processId}."
+                : $"Cannot find a process with the process identifier {processId}: process ids start at 1 (pid 0 is the kernel's idle task, which holds no sockets).",
+            Native.Errno.ESRCH)
+        {
+            RecommendedAction = processId > 0
+                ? "Check the id with Get-Process; the process may have exited."
+                : "Sockets that no process holds have no OwningProcess: Get-SocketStat -IncludeProcess | Where-Object { -not $_.OwningProcess }.",
+            Target = processId,
+        };
 
     /// <summary>The error for a process name (without wildcards) that no running process has.</summary>
     public static SocketToolsException ProcessNameNotFound(string name) =>
         new("ProcessNameNotFound", ErrorKind.ObjectNotFound,
             $"Cannot find a process with the name \"{name}\".", Native.Errno.ESRCH)
-        { RecommendedAction = "Names are matched against /proc/<pid>/comm (at most 15 characters); use wildcards such as 'nginx*'." };
+        {
+            RecommendedAction = "Names are matched against /proc/<pid>/comm (at most 15 characters); use wildcards such as 'nginx*'.",
+            Target = name,
+        };
 
-    private static void Warn(OwnerIndex index, QueryDiagnostics diagnostics)
+    private static void Warn(OwnerIndex index, QueryDiagnostics diagnostics, List<SocketInfo> sockets)
     {
+        diagnostics.Note(OwnerEnrichment.ScanNote(index, sockets.Count, index.Count));
         if (index.DeniedProcesses > 0)
         {
             diagnostics.DeniedProcesses += index.DeniedProcesses;

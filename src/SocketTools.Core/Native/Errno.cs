@@ -25,6 +25,8 @@ public static class Errno
     public const int EINVAL = 22;
     /// <summary>Device or resource busy (a dump is already running on the socket).</summary>
     public const int EBUSY = 16;
+    /// <summary>No such device.</summary>
+    public const int ENODEV = 19;
     /// <summary>Function not implemented (what some seccomp profiles answer).</summary>
     public const int ENOSYS = 38;
     /// <summary>No buffer space available (netlink receive queue overrun).</summary>
@@ -42,7 +44,7 @@ public static class Errno
         string name = errno switch
         {
             EPERM => "EPERM", ENOENT => "ENOENT", ESRCH => "ESRCH", EINTR => "EINTR", EBADF => "EBADF",
-            EAGAIN => "EAGAIN", ENOMEM => "ENOMEM", EACCES => "EACCES", EINVAL => "EINVAL",
+            EAGAIN => "EAGAIN", ENOMEM => "ENOMEM", EACCES => "EACCES", EINVAL => "EINVAL", ENODEV => "ENODEV",
             ENOBUFS => "ENOBUFS", EBUSY => "EBUSY", ENOSYS => "ENOSYS", EPROTONOSUPPORT => "EPROTONOSUPPORT", EOPNOTSUPP => "EOPNOTSUPP",
             EAFNOSUPPORT => "EAFNOSUPPORT", _ => "errno " + errno,
         };

@@ -604,6 +604,7 @@ public sealed class FilterSyntaxException : SocketToolsException
               $"Filter '{expression}', column {column}: expected {expected}{(found is null ? " (the expression ended)" : "")}.")
     {
         Expression = expression;
+        Target = expression;
         Column = column;
         Expected = expected;
         Found = found;

@@ -28,6 +28,38 @@ public abstract class FilterNode
         return result;
     }
 
+    /// <summary>The device names (not indexes) that <paramref name="node"/> and its operands name.</summary>
+    public static IEnumerable<string> DeviceNames(FilterNode? node)
+    {
+        switch (node)
+        {
+            case DeviceNode { Name: string name }:
+                yield return name;
+                break;
+            case AndNode and:
+                foreach (string n in DeviceNames(and.Left).Concat(DeviceNames(and.Right)))
+                {
+                    yield return n;
+                }
+
+                break;
+            case OrNode or:
+                foreach (string n in DeviceNames(or.Left).Concat(DeviceNames(or.Right)))
+                {
+                    yield return n;
+                }
+
+                break;
+            case NotNode not:
+                foreach (string n in DeviceNames(not.Operand))
+                {
+                    yield return n;
+                }
+
+                break;
+        }
+    }
+
     /// <summary>Joins nodes with or; null when there are none.</summary>
     public static FilterNode? OrAll(IEnumerable<FilterNode> nodes)
     {

@@ -85,5 +85,5 @@ public readonly record struct IPPrefix(IPAddress Address, int Length)
     public override string ToString() => $"{Address}/{Length}";
 
     private static SocketToolsException Invalid(string text, string why) =>
-        new("InvalidAddressPrefix", ErrorKind.InvalidArgument, $"'{text}' is not a valid address or CIDR prefix: {why}.");
+        new("InvalidAddressPrefix", ErrorKind.InvalidArgument, $"'{text}' is not a valid address or CIDR prefix: {why}.") { Target = text };
 }

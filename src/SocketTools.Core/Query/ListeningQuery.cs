@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace SocketTools.Query;
 
 /// <summary>The query behind Get-ListeningPort: listening TCP and bound, unconnected UDP sockets (ss -lntup), with owners.</summary>
@@ -8,13 +6,20 @@ public static class ListeningQuery
     /// <summary>The PowerShell type name Get-ListeningPort gives its SocketInfo objects, so they get the ss -lntup view.</summary>
     public const string TypeName = "SocketTools.SocketInfo#Listening";
 
+    /// <summary>The protocols Get-ListeningPort lists (and -Protocol accepts).</summary>
+    public static IReadOnlyList<SocketProtocol> Protocols { get; } = [SocketProtocol.Tcp, SocketProtocol.Udp];
+
+    /// <summary>The families Get-ListeningPort lists (and -Family accepts).</summary>
+    public static IReadOnlyList<SocketFamily> Families { get; } = [SocketFamily.IPv4, SocketFamily.IPv6];
+
     /// <summary>
-    /// Builds the query. <paramref name="ports"/> are local ports (empty: any); <paramref name="protocols"/>
-    /// may only be Tcp and Udp (default both).
+    /// Builds the query. <paramref name="ports"/> are local ports as -LocalPort takes them (numbers,
+    /// ranges, service names, :22; empty: any); <paramref name="protocols"/> may only be Tcp and Udp
+    /// (default both), <paramref name="families"/> only IPv4 and IPv6.
     /// </summary>
-    public static SocketQuery Build(int[]? ports, SocketProtocol[]? protocols, SocketFamily[]? families, string? networkNamespace)
+    public static SocketQuery Build(string[]? ports, SocketProtocol[]? protocols, SocketFamily[]? families, string? networkNamespace)
     {
-        var bad = protocols?.Where(p => p is not (SocketProtocol.Tcp or SocketProtocol.Udp)).ToList() ?? [];
+        var bad = protocols?.Where(p => !Protocols.Contains(p)).ToList() ?? [];
         if (bad.Count > 0)
         {
             throw new SocketToolsException("ListeningProtocolNotSupported", ErrorKind.InvalidArgument,
@@ -22,7 +27,7 @@ public static class ListeningQuery
             { RecommendedAction = "Use -Protocol Tcp, Udp, or Get-SocketStat -Listening for other protocols." };
         }
 
-        var badFamily = families?.Where(f => f is not (SocketFamily.IPv4 or SocketFamily.IPv6)).ToList() ?? [];
+        var badFamily = families?.Where(f => !Families.Contains(f)).ToList() ?? [];
         if (badFamily.Count > 0)
         {
             throw new SocketToolsException("ListeningFamilyNotSupported", ErrorKind.InvalidArgument,
@@ -34,7 +39,7 @@ public static class ListeningQuery
             Protocol = protocols,
             Family = families,
             Listening = true,
-            LocalPort = ports?.Select(p => p.ToString(CultureInfo.InvariantCulture)).ToArray(),
+            LocalPort = ports,
             IncludeProcess = true,
             NetworkNamespace = networkNamespace,
         }.ToQuery();

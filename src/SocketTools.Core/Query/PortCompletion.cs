@@ -46,6 +46,29 @@ public static class PortCompletion
     /// <summary>The service name /etc/services gives <paramref name="port"/> first, or null.</summary>
     public static string? ServiceName(int port) => ServiceNames.Value.GetValueOrDefault(port);
 
+    /// <summary>
+    /// Completions for Get-ListeningPort -Port: the ports of listening TCP and bound, unconnected UDP
+    /// sockets only (one kernel-filtered query), as Get-ListeningPort would list them.
+    /// </summary>
+    public static IReadOnlyList<PortCandidate> CompleteListening(string? word, string? networkNamespace = null,
+        CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            var query = new SocketQuery
+            {
+                NetworkNamespace = string.IsNullOrWhiteSpace(networkNamespace) ? null : networkNamespace,
+                States = StateSet.Listening,
+            };
+            return Complete(PortEnd.Local, word, SocketReader.Read(query, null, cancellationToken)).Where(c => c.Listening).ToList();
+        }
+        catch (Exception)
+        {
+            // As Complete: a completer offers nothing rather than break the prompt.
+            return [];
+        }
+    }
+
     /// <summary>Completions for <paramref name="word"/> from the live sockets (of a namespace when given).</summary>
     public static IReadOnlyList<PortCandidate> Complete(PortEnd end, string? word, string? networkNamespace = null,
         CancellationToken cancellationToken = default)

@@ -14,11 +14,19 @@ public readonly record struct PortRange(int Low, int High)
     /// <inheritdoc />
     public override string ToString() => IsSingle ? Low.ToString(CultureInfo.InvariantCulture) : $"{Low}-{High}";
 
-    /// <summary>Parses "22", "8000-8100" or a service name ("ssh", from /etc/services).</summary>
+    /// <summary>
+    /// Parses "22", "8000-8100" or a service name ("ssh", from /etc/services), each also as ss writes
+    /// a port in a filter, after a colon (":22", ":ssh", ":8000-8100").
+    /// </summary>
     public static PortRange Parse(string text, Func<string, int?>? serviceLookup = null)
     {
         text ??= "";
         string t = text.Trim();
+        if (t.StartsWith(':'))
+        {
+            t = t[1..].TrimStart();
+        }
+
         int dash = t.IndexOf('-', 1 < t.Length ? 1 : 0);
         if (dash > 0 && int.TryParse(t[..dash], NumberStyles.None, CultureInfo.InvariantCulture, out int low)
             && int.TryParse(t[(dash + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out int high))
@@ -52,7 +60,8 @@ public readonly record struct PortRange(int Low, int High)
         }
 
         throw new SocketToolsException("UnknownPort", ErrorKind.InvalidArgument,
-            $"'{text}' is not a port (0-65535), a range such as 8000-8100, or a service name in /etc/services.");
+            $"'{text}' is not a port (0-65535), a range such as 8000-8100, or a service name in /etc/services.")
+        { Target = text };
     }
 
     private static bool IsNumber(string t)
@@ -70,5 +79,5 @@ public readonly record struct PortRange(int Low, int High)
     }
 
     private static SocketToolsException Invalid(string text, string why) =>
-        new("PortOutOfRange", ErrorKind.InvalidArgument, $"Port '{text}' is not valid: {why}.");
+        new("PortOutOfRange", ErrorKind.InvalidArgument, $"Port '{text}' is not valid: {why}.") { Target = text };
 }

@@ -150,11 +150,14 @@ public sealed class QueryParameters
 
     /// <summary>
     /// Rejects values that no parser below would name well: a given but blank filter, interface,
-    /// namespace or process name, a process id below 1, an undefined protocol or family.
+    /// namespace or process name, an undefined protocol or family; and a namespace that is not a
+    /// name or an absolute path (InvalidArgument) or does not exist (ObjectNotFound). A process id
+    /// that names no process (0 included) is not an error here: it holds no socket, and the
+    /// cmdlets report it as Get-Process does (<see cref="Linux.SocketProcesses.ProcessNotFound"/>).
     /// </summary>
     private void CheckValues()
     {
-        static SocketToolsException Invalid(string id, string message) => new(id, ErrorKind.InvalidArgument, message);
+        static SocketToolsException Invalid(string id, string message, object? target = null) => new(id, ErrorKind.InvalidArgument, message) { Target = target };
         if (Filter is not null && string.IsNullOrWhiteSpace(Filter))
         {
             throw Invalid("EmptyFilter", "The filter expression is empty. Give an ss filter such as \"sport = :22\", or leave -Filter out.");
@@ -170,6 +173,8 @@ public sealed class QueryParameters
             throw Invalid("EmptyNetworkNamespace", "The network namespace is empty. Give a name from 'ip netns list' or a path, or leave -NetworkNamespace out.");
         }
 
+        Linux.NetworkNamespace.Check(NetworkNamespace);
+
         foreach (string? name in ProcessName ?? [])
         {
             if (string.IsNullOrWhiteSpace(name))
@@ -178,19 +183,11 @@ public sealed class QueryParameters
             }
         }
 
-        foreach (int pid in ProcessId ?? [])
-        {
-            if (pid < 1)
-            {
-                throw Invalid("InvalidProcessId", $"Process id {pid} is not valid: a process id is 1 or more.");
-            }
-        }
-
         foreach (var protocol in Protocol ?? [])
         {
             if (!Enum.IsDefined(protocol))
             {
-                throw Invalid("UnknownProtocol", $"{(int)protocol} is not a protocol. Valid values: {string.Join(", ", Enum.GetNames<SocketProtocol>())}.");
+                throw Invalid("UnknownProtocol", $"{(int)protocol} is not a protocol. Valid values: {string.Join(", ", Enum.GetNames<SocketProtocol>())}.", protocol);
             }
         }
 
@@ -198,7 +195,7 @@ public sealed class QueryParameters
         {
             if (!Enum.IsDefined(family))
             {
-                throw Invalid("UnknownFamily", $"{(int)family} is not an address family. Valid values: {string.Join(", ", Enum.GetNames<SocketFamily>())}.");
+                throw Invalid("UnknownFamily", $"{(int)family} is not an address family. Valid values: {string.Join(", ", Enum.GetNames<SocketFamily>())}.", family);
             }
         }
     }

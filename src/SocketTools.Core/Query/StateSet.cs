@@ -2,7 +2,8 @@ namespace SocketTools.Query;
 
 /// <summary>
 /// A set of socket states as the kernel's idiag_states bitmask (bit N = state N). Parses PowerShell
-/// names (TimeWait), ss spellings (time-wait) and ss's groups (connected, synchronized, bucket, big, all).
+/// names (TimeWait), ss spellings (time-wait), netstat spellings (TIME_WAIT, SYN_RECV, LISTENING)
+/// and ss's groups (connected, synchronized, bucket, big, all), in any case; '-' and '_' are ignored.
 /// </summary>
 public readonly record struct StateSet(uint Mask)
 {
@@ -44,6 +45,13 @@ public readonly record struct StateSet(uint Mask)
 
     private static readonly Dictionary<string, uint> Names = BuildNames();
 
+    /// <summary>
+    /// A name as it is looked up: without '-' and '_' (and surrounding blanks), so that TimeWait,
+    /// time-wait and netstat's TIME_WAIT are one name. Case is ignored by the lookup.
+    /// </summary>
+    public static string Normalize(string text) =>
+        (text ?? string.Empty).Trim().Replace("-", string.Empty, StringComparison.Ordinal).Replace("_", string.Empty, StringComparison.Ordinal);
+
     private static Dictionary<string, uint> BuildNames()
     {
         var names = new Dictionary<string, uint>(StringComparer.OrdinalIgnoreCase);
@@ -59,20 +67,26 @@ public readonly record struct StateSet(uint Mask)
         {
             foreach (string spelling in spellings)
             {
-                names[spelling] = mask;
+                uint existing = names.GetValueOrDefault(Normalize(spelling), mask);
+                if (existing != mask)
+                {
+                    throw new InvalidOperationException($"State spelling '{spelling}' means two state sets.");
+                }
+
+                names[Normalize(spelling)] = mask;
             }
         }
 
         Add(Bit(SocketState.Established), "established", "estab");
         Add(Bit(SocketState.SynSent), "syn-sent");
-        Add(Bit(SocketState.SynReceived), "syn-recv", "syn-received", "syn-rcv");
+        Add(Bit(SocketState.SynReceived), "syn-recv", "syn-received", "syn-rcv");   // netstat: SYN_RECV
         Add(Bit(SocketState.FinWait1), "fin-wait-1");
         Add(Bit(SocketState.FinWait2), "fin-wait-2");
         Add(Bit(SocketState.TimeWait), "time-wait");
         Add(Bit(SocketState.Closed), "closed", "close", "unconn", "unconnected");
         Add(Bit(SocketState.CloseWait), "close-wait");
         Add(Bit(SocketState.LastAck), "last-ack");
-        Add(Bit(SocketState.Listen), "listening", "listen");
+        Add(Bit(SocketState.Listen), "listening", "listen");                          // netstat: LISTEN, and LISTENING for unix sockets
         Add(Bit(SocketState.Closing), "closing");
         Add(Bit(SocketState.BoundInactive), "bound-inactive");
         Add(All.Mask, "all");
@@ -127,7 +141,7 @@ public readonly record struct StateSet(uint Mask)
     /// <summary>Parses one name, spelling or group.</summary>
     public static bool TryParse(string text, out StateSet set)
     {
-        if (text is not null && Names.TryGetValue(text.Trim(), out uint mask))
+        if (text is not null && Names.TryGetValue(Normalize(text), out uint mask))
         {
             set = new StateSet(mask);
             return true;
@@ -146,8 +160,9 @@ public readonly record struct StateSet(uint Mask)
             if (!TryParse(text, out var one))
             {
                 throw new SocketToolsException("UnknownSocketState", ErrorKind.InvalidArgument,
-                    $"'{text}' is not a socket state or state group. Valid values: {string.Join(", ", CompletionNames)}.")
-                { RecommendedAction = "Use a state such as TimeWait or time-wait, or a group such as Connected." };
+                    $"'{text}' is not a socket state or state group. Valid values: {string.Join(", ", CompletionNames)} "
+                    + "(and netstat's spellings, such as TIME_WAIT).")
+                { RecommendedAction = "Use a state such as TimeWait or time-wait, or a group such as Connected.", Target = text };
             }
 
             set = set.Union(one);

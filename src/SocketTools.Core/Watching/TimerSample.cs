@@ -15,12 +15,16 @@ public enum TimerChange
     /// <summary>The socket's state changed (see <see cref="TimerSample.PreviousState"/>).</summary>
     StateChanged = 4,
     /// <summary>
-    /// A timer was started, changed kind, or was pushed later than the previous sample's expiry
-    /// (new data ACKed, keepalive reset) without a retransmission.
+    /// The pending timer was pushed later before it was due, without a retransmission: an ACK
+    /// restarted the retransmit timer, traffic reset the keepalive timer, a segment from the peer
+    /// (a retransmitted FIN) restarted TIME-WAIT. A timer that was due by this sample (it fired,
+    /// or is overdue and reads 0) is never restarted: what follows it is a new timer.
     /// </summary>
     TimerRestarted = 8,
     /// <summary>The socket is gone: the last values seen are repeated, with no timer.</summary>
     Closed = 16,
+    /// <summary>A timer is pending where none was, or a timer of another kind took the place of the previous one.</summary>
+    TimerStarted = 32,
 }
 
 /// <summary>

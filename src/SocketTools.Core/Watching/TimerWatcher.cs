@@ -65,6 +65,7 @@ public sealed class TimerWatcher : IDisposable
             }
         }
 
+        NetworkNamespace.Check(networkNamespace);
         var distinct = sockets.GroupBy(SocketKey.Of).Select(g => g.First()).ToList();
         return new TimerWatcher(new CookieSampler(distinct, networkNamespace), options, seeds: distinct);
     }
@@ -206,7 +207,12 @@ public sealed class TimerWatcher : IDisposable
         }
     }
 
-    /// <summary>What changed between the previous sample of a socket and now.</summary>
+    /// <summary>
+    /// What changed between the previous sample of a socket and now. The kernel reports a timer's
+    /// time left, clamped at 0 (jiffies_delta_to_msecs): an overdue timer that has not run yet reads
+    /// 0 (ss: timer:(timewait,,0)). So a timer counts as pushed later only when the previous one
+    /// was not yet due; one that was due fired (or is firing), and a later expiry is its successor.
+    /// </summary>
     internal static TimerChange Diff(Tracked? before, SocketInfo now, TimeSpan readAt, TimeSpan readTime)
     {
         if (before is null || !before.Seen)
@@ -215,35 +221,28 @@ public sealed class TimerWatcher : IDisposable
         }
 
         var was = before.Socket;
-        var change = TimerChange.None;
-        if (was.State != now.State)
+        var change = was.State != now.State ? TimerChange.StateChanged : TimerChange.None;
+        if (now.TimerKind == TimerKind.Off)
         {
-            change |= TimerChange.StateChanged;
+            return change;
         }
 
-        if (now.TimerKind != TimerKind.Off && now.Retransmits > was.Retransmits)
+        if (now.Retransmits > was.Retransmits)
         {
-            change |= TimerChange.Retransmitted;
-        }
-        else if (now.TimerKind != TimerKind.Off)
-        {
-            if (was.TimerKind != now.TimerKind)
-            {
-                change |= TimerChange.TimerRestarted;
-            }
-            else
-            {
-                // Where the old timer would be now if it had only counted down.
-                var expected = was.Timer - (readAt - before.ReadAt);
-                var slack = RestartSlack + readTime + before.ReadTime;
-                if (now.Timer > expected + slack)
-                {
-                    change |= TimerChange.TimerRestarted;
-                }
-            }
+            return change | TimerChange.Retransmitted;
         }
 
-        return change;
+        if (was.TimerKind != now.TimerKind)
+        {
+            return change | TimerChange.TimerStarted;
+        }
+
+        // Where the old timer would be now if it had only counted down, give or take the time the
+        // two reads took and jiffies rounding.
+        var expected = was.Timer - (readAt - before.ReadAt);
+        var slack = RestartSlack + readTime + before.ReadTime;
+        bool wasDue = expected <= slack;
+        return !wasDue && now.Timer > expected + slack ? change | TimerChange.TimerRestarted : change;
     }
 
     private static TimerSample Closed(SocketInfo last, int sample, DateTime now, TimeSpan elapsed) => new()

@@ -12,26 +12,29 @@ public sealed class GetListeningPortCommand : SocketCmdlet
 {
     private SocketQuery? _query;
 
-    /// <summary>Only these local ports (Get-ListeningPort 22 answers ss -lnpt | grep 22).</summary>
+    /// <summary>Only these local ports: numbers, ranges (8000-8100), service names (Get-ListeningPort ssh) or ss's :22.</summary>
     [Parameter(Position = 0)]
-    [ValidateRange(0, 65535)]
     [ValidateNotNullOrEmpty]
-    [ArgumentCompleter(typeof(PortCompleter))]
-    public int[]? Port { get; set; }
+    [ArgumentCompleter(typeof(ListeningPortCompleter))]
+    public string[]? Port { get; set; }
 
     /// <summary>Tcp, Udp or both (the default).</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
+    // ValidateSet, not a completer: an enum completes with all its values whatever completer it has.
+    [ValidateSet("Tcp", "Udp")]
     public SocketProtocol[]? Protocol { get; set; }
 
     /// <summary>IPv4, IPv6 or both (the default).</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [ValidateSet("IPv4", "IPv6")]
     public SocketFamily[]? Family { get; set; }
 
     /// <summary>A network namespace to look into: a name from 'ip netns list' or a path such as /proc/PID/ns/net.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(NetworkNamespaceCompleter))]
     public string? NetworkNamespace { get; set; }
 
     /// <inheritdoc />
@@ -39,11 +42,19 @@ public sealed class GetListeningPortCommand : SocketCmdlet
         _query = ResolveQuery(() => ListeningQuery.Build(Port, Protocol, Family, NetworkNamespace));
 
     /// <inheritdoc />
-    protected override void ProcessRecord() => WriteSockets(_query!, NewDiagnostics(), socket =>
+    protected override void ProcessRecord()
     {
-        // A distinct type name selects the ss -lntup view; the object stays a SocketInfo.
-        var wrapped = PSObject.AsPSObject(socket);
-        wrapped.TypeNames.Insert(0, ListeningQuery.TypeName);
-        return wrapped;
-    });
+        if (_query is null)
+        {
+            return;
+        }
+
+        WriteSockets(_query, NewDiagnostics(), socket =>
+        {
+            // A distinct type name selects the ss -lntup view; the object stays a SocketInfo.
+            var wrapped = PSObject.AsPSObject(socket);
+            wrapped.TypeNames.Insert(0, ListeningQuery.TypeName);
+            return wrapped;
+        });
+    }
 }

@@ -25,13 +25,13 @@ public sealed class GetSocketProcessCommand : SocketCmdlet
 
     /// <summary>
     /// Ports: the processes that hold a TCP or UDP socket whose local or remote port is one of them, in
-    /// any state, as lsof -i :PORT selects; with -Listening, only the listeners (and unconnected UDP sockets) on them.
+    /// any state, as lsof -i :PORT selects; with -Listening, only the listeners (and unconnected UDP
+    /// sockets) on them. Numbers, ranges (8000-8100), service names (ssh) or ss's :22.
     /// </summary>
     [Parameter(Mandatory = true, ParameterSetName = PortSet)]
-    [ValidateRange(0, 65535)]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(PortCompleter))]
-    public int[]? Port { get; set; }
+    public string[]? Port { get; set; }
 
     /// <summary>Process ids: the TCP, UDP and Unix sockets these processes hold, like lsof -p PID.</summary>
     [Parameter(Mandatory = true, ParameterSetName = IdSet)]
@@ -62,6 +62,7 @@ public sealed class GetSocketProcessCommand : SocketCmdlet
     [Parameter(ParameterSetName = IdSet)]
     [Parameter(ParameterSetName = NameSet)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(NetworkNamespaceCompleter))]
     public string? NetworkNamespace { get; set; }
 
     /// <inheritdoc />
@@ -80,36 +81,23 @@ public sealed class GetSocketProcessCommand : SocketCmdlet
         var query = ResolveQuery(() => new QueryParameters
         {
             Protocol = byProcess ? [SocketProtocol.Tcp, SocketProtocol.Udp, SocketProtocol.Unix] : null,
-            Port = Port?.Select(p => p.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray(),
+            Port = Port,
             Listening = Listening,
             NetworkNamespace = NetworkNamespace,
         }.ToQuery());
-
-        int[]? ids = null;
-        if (ParameterSetName == IdSet)
+        if (query is null)
         {
-            var missing = SocketProcesses.Missing(Id!);
-            foreach (int id in missing)
-            {
-                WriteError(ErrorRecords.From(SocketProcesses.ProcessNotFound(id), id));
-            }
-
-            ids = Id!.Except(missing).Distinct().ToArray();
-            if (ids.Length == 0)
-            {
-                return;
-            }
+            return;
         }
 
-        if (Name is { Length: > 0 })
+        // An id or exact name that no process has: a non-terminating ObjectNotFound error each.
+        int[]? ids = CheckProcesses(ParameterSetName == IdSet ? Id : null, Name);
+        if (ids is { Length: 0 })
         {
-            foreach (string name in SocketProcesses.Unmatched(Name))
-            {
-                WriteError(ErrorRecords.From(SocketProcesses.ProcessNameNotFound(name), name));
-            }
+            return;
         }
 
-        Write(() => SocketProcesses.Find(query, ids, Name, diagnostics, Cancellation), query);
+        Write(() => SocketProcesses.Find(query, ids, Name, diagnostics, Cancellation));
     }
 
     /// <inheritdoc />
@@ -118,11 +106,11 @@ public sealed class GetSocketProcessCommand : SocketCmdlet
         if (ParameterSetName == InputSet && _input.Count > 0)
         {
             var diagnostics = NewDiagnostics();
-            Write(() => SocketProcesses.Of(_input, diagnostics, Cancellation), null);
+            Write(() => SocketProcesses.Of(_input, diagnostics, Cancellation));
         }
     }
 
-    private void Write(Func<IEnumerable<SocketProcess>> rows, object? target)
+    private void Write(Func<IEnumerable<SocketProcess>> rows)
     {
         try
         {
@@ -137,7 +125,7 @@ public sealed class GetSocketProcessCommand : SocketCmdlet
         }
         catch (SocketToolsException e)
         {
-            ThrowTerminatingError(ErrorRecords.From(e, target));
+            Fail(e);
         }
     }
 }

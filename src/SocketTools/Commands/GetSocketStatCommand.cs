@@ -111,6 +111,7 @@ public sealed class GetSocketStatCommand : SocketCmdlet
     /// <summary>A network namespace to look into: a name from 'ip netns list' or a path such as /proc/PID/ns/net.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(NetworkNamespaceCompleter))]
     public string? NetworkNamespace { get; set; }
 
     /// <inheritdoc />
@@ -142,6 +143,14 @@ public sealed class GetSocketStatCommand : SocketCmdlet
             ProcessName = ProcessName,
             Source = Source,
         }.ToQuery());
+
+        // As Get-SocketProcess -Id and -Name: an id or exact name that no process has is a
+        // non-terminating ObjectNotFound error; when no id names a process, there is nothing to list.
+        int[]? running = CheckProcesses(ProcessId, ProcessName);
+        if (running is { Length: 0 })
+        {
+            _query = null;
+        }
     }
 
     /// <inheritdoc />
@@ -153,6 +162,9 @@ public sealed class GetSocketStatCommand : SocketCmdlet
             return;
         }
 
-        WriteSockets(_query!, NewDiagnostics());
+        if (_query is not null)
+        {
+            WriteSockets(_query, NewDiagnostics());
+        }
     }
 }

@@ -78,6 +78,7 @@ public sealed class WatchTcpTimerCommand : SocketCmdlet
     /// <summary>A network namespace to look into: a name from 'ip netns list' or a path such as /proc/PID/ns/net.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(NetworkNamespaceCompleter))]
     public string? NetworkNamespace { get; set; }
 
     /// <inheritdoc />
@@ -100,7 +101,7 @@ public sealed class WatchTcpTimerCommand : SocketCmdlet
             UntilClosed = UntilClosed,
         };
 
-        TimerWatcher watcher;
+        TimerWatcher? watcher;
         if (ParameterSetName == InputSet)
         {
             if (_input.Count == 0)
@@ -109,6 +110,10 @@ public sealed class WatchTcpTimerCommand : SocketCmdlet
             }
 
             watcher = Resolve(() => TimerWatcher.ForSockets(_input, NetworkNamespace, options));
+            if (watcher is null)
+            {
+                return;
+            }
         }
         else
         {
@@ -123,7 +128,16 @@ public sealed class WatchTcpTimerCommand : SocketCmdlet
                 Filter = Filter,
                 NetworkNamespace = NetworkNamespace,
             }.ToQuery());
+            if (query is null)
+            {
+                return;
+            }
+
             watcher = Resolve(() => TimerWatcher.ForQuery(query, options, NewDiagnostics()));
+            if (watcher is null)
+            {
+                return;
+            }
         }
 
         using (watcher)
@@ -144,12 +158,12 @@ public sealed class WatchTcpTimerCommand : SocketCmdlet
             }
             catch (SocketToolsException e)
             {
-                ThrowTerminatingError(ErrorRecords.From(e, null));
+                Fail(e);
             }
         }
     }
 
-    private TimerWatcher Resolve(Func<TimerWatcher> create)
+    private TimerWatcher? Resolve(Func<TimerWatcher> create)
     {
         try
         {
@@ -157,8 +171,8 @@ public sealed class WatchTcpTimerCommand : SocketCmdlet
         }
         catch (SocketToolsException e)
         {
-            ThrowTerminatingError(ErrorRecords.From(e, null));
-            throw; // not reached
+            Fail(e);
+            return null;
         }
     }
 }

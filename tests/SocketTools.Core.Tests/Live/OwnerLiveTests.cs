@@ -61,7 +61,7 @@ public sealed class OwnerLiveTests
             theirs.Select(l => $"{l.Netid} {l.State} {l.RecvQ} {l.SendQ} {l.Local} {l.Peer} {Regex.Match(l.Rest, @"users:\(.*\)").Value}").Order(StringComparer.Ordinal),
             ours.Select(s => $"{SsText.Netid(s.Protocol, s.Type)} {SsText.State(s.State)} {s.RecvQ} {s.SendQ} {SsText.Local(s)} {SsText.Peer(s)} {SsText.Users(s.Owners)}").Order(StringComparer.Ordinal));
 
-        var only = SocketReader.Read(ListeningQuery.Build([7010, 5353], [SocketProtocol.Tcp], null, ns.Name)).ToList();
+        var only = SocketReader.Read(ListeningQuery.Build(["7010", "5353"], [SocketProtocol.Tcp], null, ns.Name)).ToList();
         Assert.Equal(7010, Assert.Single(only).LocalPort);
         var e = Assert.Throws<SocketToolsException>(() => ListeningQuery.Build(null, [SocketProtocol.Unix], null, null));
         Assert.Equal("ListeningProtocolNotSupported", e.ErrorId);

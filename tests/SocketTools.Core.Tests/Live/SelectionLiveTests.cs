@@ -265,14 +265,21 @@ public sealed class SelectionLiveTests
         Assert.Equal(2, sockets.Count);
     }
 
-    [LiveFact]
-    public void AnUnknownDeviceSelectsNothingWithoutKernelHelp()
+    [LiveTheory]
+    [InlineData("dev nosuchdev0")]
+    [InlineData("not dev nosuchdev0")]
+    public void AnUnknownDeviceIsAnErrorAsInSs(string filter)
     {
+        // ss answers both with "Cannot parse device" and no output, not with an empty (or full) list.
         using var ns = new LiveNamespace();
         InetScenario.Build(ns);
-        var query = new QueryParameters { Filter = "dev nosuchdev0", NetworkNamespace = ns.Name }.ToQuery();
-        Assert.Empty(SocketReader.Read(query));
-        Assert.NotEmpty(SocketReader.Read(new QueryParameters { Filter = "not dev nosuchdev0", NetworkNamespace = ns.Name }.ToQuery()));
+        var ss = Tool.Run("ip", ["netns", "exec", ns.Name, "ss", "-tan", filter], check: false);
+        Assert.NotEqual(0, ss.ExitCode);
+        Assert.Contains("Cannot parse device", ss.Error, StringComparison.Ordinal);
+        var query = new QueryParameters { Filter = filter, NetworkNamespace = ns.Name }.ToQuery();
+        var e = Assert.Throws<SocketToolsException>(() => SocketReader.Read(query).ToList());
+        Assert.Equal("UnknownInterface", e.ErrorId);
+        Assert.Equal(ErrorKind.InvalidArgument, e.Kind);
     }
 
     /// <summary>

@@ -84,8 +84,8 @@ public sealed class TcpLookupLiveTests
         firstServer.Close();
         ns.WaitUntilNoTcp("sport = :40123 or dport = :40123");
         var second = Connect();
-        // Kept open: the GC finalizer would close an unreferenced accepted socket with a reset, and
-        // the reset would close `second` before the watch samples it.
+        // Kept by the namespace: an accepted socket nothing refers to is closed by its finalizer
+        // whenever a GC runs, and the client then leaves ESTABLISHED (CLOSE-WAIT) before the sample.
         ns.Adopt(listener.Accept());
 
         var after = new List<TimerSample>();

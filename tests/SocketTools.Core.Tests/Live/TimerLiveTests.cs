@@ -146,6 +146,45 @@ public sealed class TimerLiveTests(ITestOutputHelper output)
     }
 
     [LiveFact]
+    public void TimeWaitRestartsWhenThePeerRetransmitsItsFin()
+    {
+        // node1 closes first; its ACK of master's FIN is lost, so master (LAST-ACK) retransmits the
+        // FIN, and each retransmitted FIN restarts node1's TIME-WAIT at 60 s (RFC 1122; the kernel's
+        // tcp_timewait_state_process). ss shows the same timer jumping back.
+        using var hosts = new TwoHosts();
+        var listener = hosts.ListenOnMaster(Port);
+        var (client, server) = hosts.Connect(listener);
+        client.Shutdown(SocketShutdown.Send);
+        Assert.Equal(0, server.Receive(new byte[16]));
+        TwoHosts.Iptables(hosts.Node1, "OUTPUT", "-p", "tcp", "--dport", Port.ToString(), "-j", "DROP");
+        server.Close();
+        client.Close();
+        WaitFor(() => TwoHosts.Ss(hosts.Node1, "-Htan", "state", "time-wait").Contains(":" + Port, StringComparison.Ordinal));
+
+        var observed = WatchWithSs(
+            WatchQuery(hosts.Node1, "TimeWait", new TimerWatchOptions { Interval = TimeSpan.FromMilliseconds(700), Count = 6 }),
+            hosts.Node1, s => s.RemotePort == Port);
+
+        Assert.Equal(6, observed.Count);
+        Assert.All(observed, o => Assert.Equal(TimerKind.TimeWait, o.Ours.TimerKind));
+        var changes = observed.Skip(1).Select(o => o.Ours.Change).ToList();
+        Assert.All(changes, c => Assert.True(c is TimerChange.None or TimerChange.TimerRestarted, c.ToString()));
+        Assert.Contains(TimerChange.TimerRestarted, changes);
+        for (int i = 1; i < observed.Count; i++)
+        {
+            // Restarted when, and only when, the timer is above where counting down would have taken it.
+            var was = observed[i - 1].Ours;
+            var now = observed[i].Ours;
+            double above = (now.Timer - (was.Timer - (now.Elapsed - was.Elapsed))).TotalMilliseconds;
+            string why = $"sample {now.Sample}: {now.Timer} after {was.Timer}, {above:F0} ms above the countdown, {now.Change}";
+            Assert.True(now.Change != TimerChange.TimerRestarted || above > 0, why);
+            Assert.True(above < 150 || now.Change == TimerChange.TimerRestarted, why);
+        }
+
+        Assert.All(observed, AssertAgreesWithSs);
+    }
+
+    [LiveFact]
     public void SynSentRetransmitsUntilTheClientGivesUp()
     {
         using var hosts = new TwoHosts();

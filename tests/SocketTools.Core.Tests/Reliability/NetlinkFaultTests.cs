@@ -68,6 +68,9 @@ public sealed class NetlinkFaultTests
         Assert.Equal(2, transport.Sent.Count);
         Assert.Equal(1, socket.Restarts);
         Assert.Empty(diagnostics.Warnings);
+        // -Verbose says so: the restart is counted and noted.
+        Assert.Equal(1, diagnostics.DumpRestarts);
+        Assert.Contains(diagnostics.Notes, n => n.Contains("restarting it, attempt 2", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -20,7 +20,7 @@ public sealed class ParameterErrorTests
 
     [Theory]
     [InlineData("Bogus")]
-    [InlineData("time_wait")]
+    [InlineData("time wait")]
     [InlineData("")]
     [InlineData("   ")]
     [InlineData("Listen,Established")]
@@ -119,8 +119,93 @@ public sealed class ParameterErrorTests
     [InlineData(0)]
     [InlineData(-1)]
     [InlineData(int.MinValue)]
-    public void ProcessIdBelowOneIsRejected(int pid) =>
-        Rejects(new QueryParameters { ProcessId = [1, pid] }, "InvalidProcessId");
+    public void AProcessIdBelowOneIsNoProcessNotABadValue(int pid)
+    {
+        // Answered as any id that names no process: the query selects nothing by it, and the cmdlets
+        // (Get-SocketStat -ProcessId, Get-SocketProcess -Id) write the same ProcessNotFound error.
+        Assert.Equal([1, pid], new QueryParameters { ProcessId = [1, pid] }.ToQuery().ProcessIds);
+        Assert.Contains(pid, Linux.SocketProcesses.Missing([1, pid]));
+        var e = Linux.SocketProcesses.ProcessNotFound(pid);
+        Assert.Equal("ProcessNotFound", e.ErrorId);
+        Assert.Equal(ErrorKind.ObjectNotFound, e.Kind);
+        Assert.Equal(pid, e.Target);
+        Assert.Contains("process ids start at 1", e.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("TIME_WAIT", SocketState.TimeWait)]
+    [InlineData("SYN_SENT", SocketState.SynSent)]
+    [InlineData("SYN_RECV", SocketState.SynReceived)]
+    [InlineData("FIN_WAIT1", SocketState.FinWait1)]
+    [InlineData("FIN_WAIT2", SocketState.FinWait2)]
+    [InlineData("CLOSE", SocketState.Closed)]
+    [InlineData("CLOSE_WAIT", SocketState.CloseWait)]
+    [InlineData("LAST_ACK", SocketState.LastAck)]
+    [InlineData("LISTEN", SocketState.Listen)]
+    [InlineData("LISTENING", SocketState.Listen)]
+    [InlineData("CLOSING", SocketState.Closing)]
+    [InlineData("ESTABLISHED", SocketState.Established)]
+    [InlineData("time-wait", SocketState.TimeWait)]
+    [InlineData("TimeWait", SocketState.TimeWait)]
+    [InlineData("fin_wait_1", SocketState.FinWait1)]
+    public void NetstatSpellingsNameTheSameStates(string text, SocketState state) =>
+        Assert.Equal(StateSet.Parse([state.ToString()]), new QueryParameters { State = [text] }.ToQuery().States);
+
+    [Theory]
+    [InlineData(":22", 22, 22)]
+    [InlineData(": 22", 22, 22)]
+    [InlineData(":8000-8100", 8000, 8100)]
+    [InlineData(" :0 ", 0, 0)]
+    public void PortsWithSsColonAreAccepted(string text, int low, int high) =>
+        Assert.Equal(new PortRange(low, high), Assert.Single(new QueryParameters { LocalPort = [text], RemotePort = [text] }.ToQuery().RemotePorts));
+
+    [Fact]
+    public void AServiceNameWithSsColonIsItsPort() =>
+        Assert.Equal(new PortRange(22, 22), PortRange.Parse(":ssh", name => name == "ssh" ? 22 : null));
+
+    [Theory]
+    [InlineData("::22")]
+    [InlineData(":")]
+    [InlineData("22:")]
+    public void AColonAnywhereElseIsNoPort(string text) =>
+        Rejects(new QueryParameters { LocalPort = [text] }, "UnknownPort");
+
+    [Theory]
+    [InlineData("../../etc")]
+    [InlineData("..")]
+    [InlineData(".")]
+    [InlineData("a/b")]
+    [InlineData("proc/1/ns/net")]
+    public void ANamespaceThatIsNeitherANameNorAnAbsolutePathIsRejected(string ns)
+    {
+        var e = Rejects(new QueryParameters { NetworkNamespace = ns }, "InvalidNetworkNamespace");
+        Assert.Equal(ns, e.Target);
+        Assert.Equal("InvalidNetworkNamespace", Assert.Throws<SocketToolsException>(() => Linux.NetworkNamespace.PathOf(ns)).ErrorId);
+    }
+
+    [Fact]
+    public void ANamespaceNameResolvesInsideRunNetnsAndAPathAsGiven()
+    {
+        Assert.Equal("/run/netns/blue", Linux.NetworkNamespace.PathOf("blue"));
+        Assert.Equal("/run/netns/..blue", Linux.NetworkNamespace.PathOf("..blue"));
+        Assert.Equal("/proc/1/ns/net", Linux.NetworkNamespace.PathOf("/proc/1/ns/net"));
+    }
+
+    [Fact]
+    public void AMissingNamespaceIsObjectNotFoundWithItsName()
+    {
+        string name = "stt-no-such-" + Guid.NewGuid().ToString("N")[..8];
+        var e = Assert.Throws<SocketToolsException>(() => new QueryParameters { NetworkNamespace = name }.ToQuery());
+        Assert.Equal("NetworkNamespaceNotFound", e.ErrorId);
+        Assert.Equal(ErrorKind.ObjectNotFound, e.Kind);
+        Assert.Equal(name, e.Target);
+    }
+
+    [Theory]
+    [InlineData("/etc")]
+    [InlineData("/proc")]
+    public void ADirectoryIsNotANamespace(string path) =>
+        Rejects(new QueryParameters { NetworkNamespace = path }, "NotANetworkNamespace");
 
     [Theory]
     [InlineData("")]

@@ -132,25 +132,27 @@ public sealed class TimerWatcherTests
         var sampler = new ScriptedSampler(clock,
             _ => [Tcp(1, SocketState.SynSent, TimerKind.On, 1000, 0)],
             _ => [Tcp(1, SocketState.SynSent, TimerKind.On, 1000, 1)],                 // fired, sent again
-            _ => [Tcp(1, SocketState.SynSent, TimerKind.On, 1000, 1)],                 // 1 s later still 1 s left: pushed later
+            _ => [Tcp(1, SocketState.SynSent, TimerKind.On, 3000, 1)],                 // next sample: 3 s left (the new, longer RTO)
+            _ => [Tcp(1, SocketState.SynSent, TimerKind.On, 3000, 1)],                 // 1 s later still 3 s left: pushed later before it was due
             _ => [Tcp(1, SocketState.Established, TimerKind.Off, 0, 0)],               // answered
             _ => [Tcp(1, SocketState.Established, TimerKind.On, 210, 0)],              // data sent: RTO armed
             _ => [Tcp(2, SocketState.Established, TimerKind.Off, 0, 0)]);              // same 4-tuple, new socket
-        var watcher = new TimerWatcher(sampler, new TimerWatchOptions { Count = 6 }, clock);
+        var watcher = new TimerWatcher(sampler, new TimerWatchOptions { Count = 7 }, clock);
         var samples = watcher.Run().ToList();
         Assert.Equal(
             [
                 (1, 1UL, TimerChange.Appeared),
                 (2, 1UL, TimerChange.Retransmitted),
-                (3, 1UL, TimerChange.TimerRestarted),   // 1000 ms left after 1 s on a 1000 ms timer: restarted
-                (4, 1UL, TimerChange.StateChanged),
-                (5, 1UL, TimerChange.TimerRestarted),
-                (6, 2UL, TimerChange.Appeared),
-                (6, 1UL, TimerChange.Closed),
+                (3, 1UL, TimerChange.None),             // the 1000 ms timer was due: a later expiry is its successor
+                (4, 1UL, TimerChange.TimerRestarted),   // 3000 ms left after 1 s on a 3000 ms timer: restarted
+                (5, 1UL, TimerChange.StateChanged),
+                (6, 1UL, TimerChange.TimerStarted),     // no timer before, the RTO now
+                (7, 2UL, TimerChange.Appeared),
+                (7, 1UL, TimerChange.Closed),
             ],
             samples.Select(s => (s.Sample, s.Cookie, s.Change)).ToList());
-        Assert.Equal(SocketState.SynSent, samples[3].PreviousState);
-        Assert.Null(samples[2].PreviousState);
+        Assert.Equal(SocketState.SynSent, samples[4].PreviousState);
+        Assert.Null(samples[3].PreviousState);
         var closed = samples[^1];
         Assert.Equal(TimerKind.Off, closed.TimerKind);
         Assert.Equal(SocketState.Established, closed.State);
@@ -199,8 +201,8 @@ public sealed class TimerWatcherTests
         Assert.Equal(
             [
                 (1, 40000, TimerChange.Appeared), (1, 40001, TimerChange.Appeared),
-                (2, 40000, TimerChange.TimerRestarted), (2, 40001, TimerChange.TimerRestarted),
-                (3, 40001, TimerChange.TimerRestarted), (3, 40000, TimerChange.Closed),
+                (2, 40000, TimerChange.None), (2, 40001, TimerChange.None),
+                (3, 40001, TimerChange.None), (3, 40000, TimerChange.Closed),
             ],
             samples.Select(s => (s.Sample, s.LocalPort, s.Change)));
     }
@@ -229,6 +231,62 @@ public sealed class TimerWatcherTests
         Assert.Equal([TimerChange.Appeared, TimerChange.None, TimerChange.None], samples.Select(s => s.Change));
         Assert.Equal([0, 1000, 2000], samples.Select(s => s.Elapsed.TotalMilliseconds));
         Assert.Equal([1000, 1000], samples.Zip(samples.Skip(1), (x, y) => (y.Timestamp - x.Timestamp).TotalMilliseconds));
+    }
+
+    [Fact]
+    public void AnOverdueTimerThatReadsZeroIsNoRestart()
+    {
+        // The kernel clamps an overdue timer's time left at 0 (ss: timer:(timewait,,0)) until it runs:
+        // a TIME-WAIT timer at its end reads 0 for several samples, then the socket is gone.
+        var clock = new ManualClock();
+        var sampler = new ScriptedSampler(clock,
+            _ => [Tcp(7, SocketState.TimeWait, TimerKind.TimeWait, 300, 0)],
+            _ => [Tcp(7, SocketState.TimeWait, TimerKind.TimeWait, 0, 0)],
+            _ => [Tcp(7, SocketState.TimeWait, TimerKind.TimeWait, 0, 0)],
+            None);
+        var samples = new TimerWatcher(sampler, new TimerWatchOptions { Count = 4 }, clock).Run().ToList();
+        Assert.Equal([TimerChange.Appeared, TimerChange.None, TimerChange.None, TimerChange.Closed], samples.Select(s => s.Change));
+    }
+
+    [Fact]
+    public void ATimerThatWasDueAndRunsAgainWithoutARetransmissionIsNoRestart()
+    {
+        // An RTO of 200 ms read a second apart: it fired and was rearmed (a loss probe, an ACK), or
+        // ACKs keep rearming it. Neither is the same timer pushed back.
+        var clock = new ManualClock();
+        var sampler = new ScriptedSampler(clock,
+            _ => [Tcp(3, SocketState.Established, TimerKind.On, 200, 0)],
+            _ => [Tcp(3, SocketState.Established, TimerKind.On, 204, 0)],
+            _ => [Tcp(3, SocketState.Established, TimerKind.On, 210, 0)]);
+        var samples = new TimerWatcher(sampler, new TimerWatchOptions { Count = 3 }, clock).Run().ToList();
+        Assert.Equal([TimerChange.Appeared, TimerChange.None, TimerChange.None], samples.Select(s => s.Change));
+    }
+
+    [Fact]
+    public void ATimerPushedLaterBeforeItWasDueIsRestarted()
+    {
+        // A TIME-WAIT socket that receives the peer's retransmitted FIN starts its 60 s again (RFC 1122).
+        var clock = new ManualClock();
+        var sampler = new ScriptedSampler(clock,
+            _ => [Tcp(9, SocketState.TimeWait, TimerKind.TimeWait, 50_000, 0)],
+            _ => [Tcp(9, SocketState.TimeWait, TimerKind.TimeWait, 59_800, 0)],
+            _ => [Tcp(9, SocketState.TimeWait, TimerKind.TimeWait, 58_800, 0)]);
+        var samples = new TimerWatcher(sampler, new TimerWatchOptions { Count = 3 }, clock).Run().ToList();
+        Assert.Equal([TimerChange.Appeared, TimerChange.TimerRestarted, TimerChange.None], samples.Select(s => s.Change));
+    }
+
+    [Fact]
+    public void ATimerOfAnotherKindIsStartedNotRestarted()
+    {
+        var clock = new ManualClock();
+        var sampler = new ScriptedSampler(clock,
+            _ => [Tcp(4, SocketState.Established, TimerKind.On, 5_000, 0)],
+            _ => [Tcp(4, SocketState.Established, TimerKind.Keepalive, 7_000_000, 0)],
+            _ => [Tcp(4, SocketState.Established, TimerKind.Off, 0, 0)],
+            _ => [Tcp(4, SocketState.Established, TimerKind.Keepalive, 7_000_000, 0)]);
+        var samples = new TimerWatcher(sampler, new TimerWatchOptions { Count = 4 }, clock).Run().ToList();
+        Assert.Equal([TimerChange.Appeared, TimerChange.TimerStarted, TimerChange.None, TimerChange.TimerStarted],
+            samples.Select(s => s.Change));
     }
 
     [Fact]
@@ -327,6 +385,13 @@ public sealed class TimerWatcherTests
     [InlineData("2s", 2000)]
     [InlineData("1.5sec", 1500)]
     [InlineData("1min", 60_000)]
+    [InlineData("1m", 60_000)]
+    [InlineData("1h", 3_600_000)]
+    [InlineData("1d", 86_400_000)]
+    [InlineData("250us", 0.25)]
+    [InlineData(" 2 s ", 2000)]
+    [InlineData(".5s", 500)]
+    [InlineData("-1s", -1000)]
     [InlineData("0.25", 250)]
     [InlineData("00:00:03", 3000)]
     public void DurationsParse(string text, double ms)
@@ -335,12 +400,58 @@ public sealed class TimerWatcherTests
         Assert.Equal(ms, t.TotalMilliseconds);
     }
 
+    /// <summary>
+    /// Every numeric type PowerShell can type is seconds: 2s unquoted is a [short], 2y an [sbyte],
+    /// 2uy a [byte], 2us a [ushort], 2u a [uint], 2L a [long], 2ul a [ulong], 2n a BigInteger, 2d a [decimal].
+    /// </summary>
+    public static TheoryData<object> TwoSecondsAsEveryNumber() =>
+    [
+        (sbyte)2, (byte)2, (short)2, (ushort)2, 2, 2u, 2L, 2UL, 2f, 2.0, 2m, new System.Numerics.BigInteger(2),
+    ];
+
+    [Theory]
+    [MemberData(nameof(TwoSecondsAsEveryNumber))]
+    public void EveryNumberIsSecondsNotTicks(object number)
+    {
+        Assert.Equal(TimeSpan.FromSeconds(2), Duration.Convert(number));
+    }
+
     [Fact]
     public void NumbersConvertToSecondsNotTicks()
     {
         Assert.Equal(TimeSpan.FromSeconds(2), Duration.Convert(2));
         Assert.Equal(TimeSpan.FromMilliseconds(500), Duration.Convert(0.5));
+        Assert.Equal(TimeSpan.FromMilliseconds(500), Duration.Convert(0.5m));
         Assert.Equal(TimeSpan.FromSeconds(3), Duration.Convert(TimeSpan.FromSeconds(3)));
-        Assert.Equal("soon", Duration.Convert("soon"));
+        Assert.Equal(TimeSpan.FromSeconds(-1), Duration.Convert((short)-1));   // validation rejects it, with the value in seconds
+    }
+
+    [Theory]
+    [InlineData("soon")]
+    [InlineData("2 parsecs")]
+    [InlineData("")]
+    [InlineData("1e300s")]
+    public void TextThatIsNotADurationIsAnInvalidArgument(string text)
+    {
+        var e = Assert.Throws<SocketToolsException>(() => Duration.Convert(text));
+        Assert.Equal("InvalidDuration", e.ErrorId);
+        Assert.Equal(ErrorKind.InvalidArgument, e.Kind);
+        Assert.Contains("500ms", e.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(double.NaN)]
+    [InlineData(double.PositiveInfinity)]
+    [InlineData(1e300)]
+    public void NumbersNoTimeSpanCanHoldAreAnInvalidArgument(double seconds)
+    {
+        Assert.Equal("InvalidDuration", Assert.Throws<SocketToolsException>(() => Duration.Convert(seconds)).ErrorId);
+    }
+
+    [Fact]
+    public void ValuesOfOtherTypesAreLeftForPowerShell()
+    {
+        Assert.Null(Duration.Convert(null));
+        Assert.Equal(true, Duration.Convert(true));
     }
 }
