@@ -6,6 +6,7 @@ namespace SocketTools.Tests.Static;
 /// Parameters take what a user of ss, netstat and lsof types, the same way in every cmdlet: a
 /// duration in seconds or with a unit (never ticks), a port as ss writes it.
 /// </summary>
+[Trait("Tier", "Offline")]
 public sealed class ParameterInputStaticTests
 {
     private static bool Has(PropertyInfo p, string attribute) =>
