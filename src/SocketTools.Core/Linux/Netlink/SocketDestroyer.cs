@@ -58,8 +58,8 @@ public sealed class SocketDestroyer : IDisposable
         return Answer(WaitForAck(seq), target);
     }
 
-    /// <summary>Refuses what SOCK_DESTROY cannot name exactly: other protocols, and sockets read without a cookie.</summary>
-    internal static void Check(SocketInfo target)
+    /// <summary>Throws an InvalidArgument exception for what SOCK_DESTROY cannot name exactly: other protocols, and sockets read without a cookie.</summary>
+    public static void Check(SocketInfo target)
     {
         if (target.Protocol is not (SocketProtocol.Tcp or SocketProtocol.Udp) || target.Family is not (SocketFamily.IPv4 or SocketFamily.IPv6))
         {
