@@ -168,7 +168,7 @@ public sealed class CloseSocketCommand : SocketCmdlet
             return;
         }
 
-        if (!ShouldProcess(Describe(socket), "Close socket (SOCK_DESTROY)"))
+        if (!ShouldProcess(Describe(socket), "Close socket"))
         {
             return;
         }
