@@ -237,4 +237,14 @@ public sealed class SocketEventLiveTests
         Assert.Empty(watcher.Run(stop.Token).ToList());
         Assert.InRange(clock.Elapsed, TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(2));
     }
+
+    [Fact]
+    public void TheTimeoutEndsAQuietWatch()
+    {
+        using var ns = new LiveNamespace();
+        using var watcher = SocketEventWatcher.Start(Tcp(ns.Name, 7306), new SocketEventOptions { Timeout = TimeSpan.FromSeconds(1) });
+        var clock = Stopwatch.StartNew();
+        Assert.Empty(watcher.Run().ToList());
+        Assert.InRange(clock.Elapsed, TimeSpan.FromSeconds(0.95), TimeSpan.FromSeconds(2));
+    }
 }
