@@ -12,9 +12,11 @@
     FormatsToProcess     = @('SocketTools.Format.ps1xml')
     TypesToProcess       = @('SocketTools.Types.ps1xml')
     CmdletsToExport      = @(
+        'Close-Socket'
         'Get-ListeningPort'
         'Get-SocketProcess'
         'Get-SocketStat'
+        'Watch-SocketEvent'
         'Watch-TcpTimer'
     )
     FunctionsToExport    = @()
@@ -26,7 +28,9 @@
             # exported cmdlet (tests/Package.Tests.ps1 checks each one is found).
             Tags         = @('Linux', 'Network', 'Socket', 'ss', 'netstat', 'lsof', 'TCP', 'UDP', 'Netlink', 'PSEdition_Core',
                 'PSCommand_Get-ListeningPort', 'PSCommand_Get-SocketProcess', 'PSCommand_Get-SocketStat', 'PSCommand_Watch-TcpTimer',
-                'PSCmdlet_Get-ListeningPort', 'PSCmdlet_Get-SocketProcess', 'PSCmdlet_Get-SocketStat', 'PSCmdlet_Watch-TcpTimer')
+                'PSCommand_Watch-SocketEvent', 'PSCommand_Close-Socket',
+                'PSCmdlet_Get-ListeningPort', 'PSCmdlet_Get-SocketProcess', 'PSCmdlet_Get-SocketStat', 'PSCmdlet_Watch-TcpTimer',
+                'PSCmdlet_Watch-SocketEvent', 'PSCmdlet_Close-Socket')
             # LicenseUri and ProjectUri go here once the project has them: an empty value becomes an
             # empty <licenseUrl>/<projectUrl> in the nuspec Publish-PSResource writes, which NuGet rejects.
             ReleaseNotes = 'See CHANGELOG.md for the changes in each release.'

@@ -26,6 +26,8 @@ public enum ErrorKind
     OperationStopped,
     /// <summary>The kernel did not answer in time.</summary>
     OperationTimeout,
+    /// <summary>The kernel lacks the feature (SOCK_DESTROY without CONFIG_INET_DIAG_DESTROY).</summary>
+    NotImplemented,
 }
 
 /// <summary>The base of every exception the core throws: carries a stable id, a kind and errno.</summary>

@@ -25,5 +25,8 @@ internal static unsafe partial class Libc
 
     internal const int SOL_SOCKET = 1;
     internal const int SO_RCVTIMEO = 20;
+    internal const int SO_RCVBUF = 8;
+    internal const int SO_RCVBUFFORCE = 33;
+    internal const int SO_MEMINFO = 55;
     internal const int MSG_TRUNC = 0x20;
 }

@@ -142,7 +142,10 @@ public sealed class ModuleStaticTests
                 Assert.True(documented.Contains(p), $"{name}: parameter -{p} has no '### -{p}' section");
             }
 
-            foreach (string d in documented)
+            // -WhatIf and -Confirm come with SupportsShouldProcess, as PlatyPS documents them.
+            bool shouldProcess = type.GetCustomAttributesData().Any(a => a.AttributeType.FullName == "System.Management.Automation.CmdletAttribute"
+                && a.NamedArguments.Any(n => n.MemberName == "SupportsShouldProcess" && n.TypedValue.Value is true));
+            foreach (string d in documented.Where(d => !(shouldProcess && d is "WhatIf" or "Confirm")))
             {
                 Assert.True(parameters.Contains(d), $"{name}: help documents -{d}, which the cmdlet does not have");
             }
