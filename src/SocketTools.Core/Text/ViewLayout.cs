@@ -65,6 +65,19 @@ public static class ViewLayout
             new("Proto", 5, 5), new("RefCnt", 6, 6), new("Flags", 11, 11), new("Type", 10, 10), new("State", 13, 13),
             new("I-Node", 8, 8), new("PID/Program name", 20, 20), new("Path", 30, 30),
         ],
+        // Watch-SocketEvent: the time, the event (a star marks one found by comparing dumps), ss -E's columns.
+        ["event"] =
+        [
+            new("Time", 12, 12), new("Event", 13, 13), Netid, SsState, new("Local Address:Port", 24, 21, true),
+            new("Peer Address:Port", 24, 21),
+        ],
+        // Watch-SocketEvent -View tcplife: bcc tcplife's columns.
+        ["tcplife"] =
+        [
+            new("PID", 7, 7, true), new("COMM", 10, 10), new("LADDR", 15, 15), new("LPORT", 5, 5, true),
+            new("RADDR", 15, 15), new("RPORT", 5, 5, true), new("TX_KB", 5, 5, true), new("RX_KB", 5, 5, true),
+            new("MS", 8, 8, true),
+        ],
         // Watch-TcpTimer: ss -not lines with the time of the sample and what changed.
         ["sample"] =
         [

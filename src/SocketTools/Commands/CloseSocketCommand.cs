@@ -80,6 +80,7 @@ public sealed class CloseSocketCommand : SocketCmdlet
     /// <summary>The network namespace the sockets are in: a name from 'ip netns list' or a path such as /proc/PID/ns/net.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(NetworkNamespaceCompleter))]
     public string? NetworkNamespace { get; set; }
 
     /// <summary>Close listening sockets too (TCP LISTEN, unconnected UDP); without it they are refused.</summary>
@@ -119,6 +120,11 @@ public sealed class CloseSocketCommand : SocketCmdlet
             Source = SocketSourceKind.Netlink,
             NetworkNamespace = NetworkNamespace,
         }.ToQuery());
+        if (query is null)
+        {
+            return;
+        }
+
 
         // Read the whole selection first: closing sockets while a dump runs would make it restart.
         List<SocketInfo> sockets;
@@ -132,7 +138,7 @@ public sealed class CloseSocketCommand : SocketCmdlet
         }
         catch (SocketToolsException e)
         {
-            ThrowTerminatingError(ErrorRecords.From(e, query));
+            Fail(e);
             return;
         }
 

@@ -84,6 +84,7 @@ public sealed class WatchSocketEventCommand : SocketCmdlet
     /// <summary>A network namespace to watch: a name from 'ip netns list' or a path such as /proc/PID/ns/net.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(NetworkNamespaceCompleter))]
     public string? NetworkNamespace { get; set; }
 
     /// <inheritdoc />
@@ -102,6 +103,11 @@ public sealed class WatchSocketEventCommand : SocketCmdlet
             IncludeProcess = IncludeProcess,
             NetworkNamespace = NetworkNamespace,
         }.ToQuery());
+        if (query is null)
+        {
+            return;
+        }
+
         var options = new SocketEventOptions
         {
             Interval = Interval,
@@ -117,7 +123,7 @@ public sealed class WatchSocketEventCommand : SocketCmdlet
         }
         catch (SocketToolsException e)
         {
-            ThrowTerminatingError(ErrorRecords.From(e, null));
+            Fail(e);
             return;
         }
 
@@ -135,7 +141,7 @@ public sealed class WatchSocketEventCommand : SocketCmdlet
             }
             catch (SocketToolsException e)
             {
-                ThrowTerminatingError(ErrorRecords.From(e, null));
+                Fail(e);
             }
 
             if (!Cancellation.IsCancellationRequested)

@@ -12,7 +12,7 @@ namespace SocketTools.Tests.Live;
 /// </summary>
 public sealed class SocketDestroyerLiveTests
 {
-    [Fact]
+    [LiveFact]
     public void ClosingASelectionLeavesEveryOtherSocketAndResetsThePeers()
     {
         using var ns = new LiveNamespace();
@@ -72,7 +72,7 @@ public sealed class SocketDestroyerLiveTests
         return c.Length >= 6 ? $"{c[0]} {c[1]} {c[4]} {c[5]}" : string.Empty;
     }
 
-    [Fact]
+    [LiveFact]
     public void AnotherCookieOnTheSameEndpointsClosesNothing()
     {
         using var ns = new LiveNamespace();
@@ -90,6 +90,7 @@ public sealed class SocketDestroyerLiveTests
     }
 
     [Fact]
+    [Trait("Tier", "Offline")]
     public void TheRequestNamesExactlyOneSocket()
     {
         var s = new SocketInfo
@@ -115,6 +116,7 @@ public sealed class SocketDestroyerLiveTests
     }
 
     [Theory]
+    [Trait("Tier", "Offline")]
     [InlineData(SocketProtocol.Unix, SocketFamily.Unix, 5ul)]
     [InlineData(SocketProtocol.Raw, SocketFamily.IPv4, 5ul)]
     [InlineData(SocketProtocol.Tcp, SocketFamily.IPv4, 0ul)]   // read from /proc/net: no cookie, no exact name

@@ -45,7 +45,7 @@ public sealed class SocketEventLiveTests
         return events;
     }
 
-    [Fact]
+    [LiveFact]
     public void ClosedEventsCarryTheBytesSentAndReceivedAsSsEShowsThem()
     {
         using var ns = new LiveNamespace();
@@ -145,7 +145,7 @@ public sealed class SocketEventLiveTests
         return result;
     }
 
-    [Fact]
+    [LiveFact]
     public void EveryConnectionOfABurstHasItsClosedEvent()
     {
         int n = BurstSize;
@@ -170,7 +170,7 @@ public sealed class SocketEventLiveTests
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), $"{n} connections took {clock.Elapsed}");
     }
 
-    [Fact]
+    [LiveFact]
     public void AnOverflowIsCountedExactly()
     {
         using var ns = new LiveNamespace();
@@ -198,7 +198,7 @@ public sealed class SocketEventLiveTests
         Assert.Equal((2 * n) + 1, received + subscriber.Dropped);
     }
 
-    [Fact]
+    [LiveFact]
     public void DumpsFindOpenedSocketsAndTheClosedEventNamesTheirLifetime()
     {
         using var ns = new LiveNamespace();
@@ -227,7 +227,7 @@ public sealed class SocketEventLiveTests
         Assert.DoesNotContain(events, e => e.Cookie == 0);
     }
 
-    [Fact]
+    [LiveFact]
     public void CancellingEndsTheWatchAtOnce()
     {
         using var ns = new LiveNamespace();
@@ -238,7 +238,7 @@ public sealed class SocketEventLiveTests
         Assert.InRange(clock.Elapsed, TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(2));
     }
 
-    [Fact]
+    [LiveFact]
     public void TheTimeoutEndsAQuietWatch()
     {
         using var ns = new LiveNamespace();
