@@ -13,12 +13,16 @@ Describe 'Get-ListeningPort' -Skip:(-not $LiveTier) {
     BeforeAll {
         $script:ns = $script:listener = $null
         $script:ns = New-TestNamespace
-        # A TCP listener on 7300, an unconnected UDP socket on 7301 and a connected one (not listening).
+        # A TCP listener on 7300 and one on 22 (ssh), an unconnected UDP socket on 7301 and a connected
+        # one (not listening).
         $script:listener = Start-NamespacePython -Namespace $script:ns -Code @'
 import os, socket, sys
 tcp = socket.socket()
 tcp.bind(("127.0.0.1", 7300))
 tcp.listen(17)
+ssh = socket.socket()
+ssh.bind(("127.0.0.1", 22))
+ssh.listen(5)
 udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 udp.bind(("0.0.0.0", 7301))
 connected = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
@@ -76,14 +80,53 @@ sys.stdin.read()
         $theirs | Should -Match "$($script:listenerPid)/python3"
         $text | Should -Match ([regex]::Escape(" $theirs "))
     }
+
+    Context 'as a user of ss types it' {
+        It 'takes a service name as ss does: Get-ListeningPort ssh is ss -lnt sport = :ssh' {
+            $ours = @(Get-ListeningPort ssh -NetworkNamespace $script:ns)
+            $theirs = @(Invoke-InNamespace $script:ns ss -Hlntu 'sport = :ssh')
+            $ours.Count | Should -Be $theirs.Count
+            $ours.Count | Should -Be 1
+            $ours[0].LocalPort | Should -Be 22
+            $ours[0].OwningProcess | Should -Be $script:listenerPid
+        }
+
+        It 'takes ports as ss writes them (:22), ranges and numbers in one list' {
+            $ports = @(Get-ListeningPort ':22', '7300-7301' -NetworkNamespace $script:ns | ForEach-Object LocalPort | Sort-Object)
+            $ports | Should -Be @(22, 7300, 7301)
+        }
+
+        It 'completes -Port with listening ports only, the ports ss -lntu shows' {
+            $line = "Get-ListeningPort -NetworkNamespace $($script:ns) -Port "
+            $offered = @((TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | ForEach-Object { [int]$_ } | Sort-Object)
+            $listening = @(Invoke-InNamespace $script:ns ss -Hlntu | ForEach-Object { [int](($_ -split '\s+')[4] -replace '^.*:', '') } | Sort-Object -Unique)
+            $offered | Should -Be $listening
+            # The connected UDP socket's port is a local port in use, but nothing listens on it.
+            $connected = @(Invoke-InNamespace $script:ns ss -Hnu state established | ForEach-Object { [int](($_ -split '\s+')[2] -replace '^.*:', '') })
+            $connected.Count | Should -Be 1
+            $offered | Should -Not -Contain $connected[0]
+        }
+    }
 }
 
 Describe 'Get-ListeningPort parameter validation' {
-    It 'rejects a protocol that cannot listen with an InvalidArgument error' {
-        { Get-ListeningPort -Protocol Unix } | Should -Throw -ErrorId 'ListeningProtocolNotSupported,SocketTools.Commands.GetListeningPortCommand'
+    It 'rejects a protocol or family it cannot list in parameter validation, naming what it takes' {
+        $caught = $null
+        try { Get-ListeningPort -Protocol Unix } catch { $caught = $_ }
+        $caught.FullyQualifiedErrorId | Should -Be 'ParameterArgumentValidationError,SocketTools.Commands.GetListeningPortCommand'
+        "$caught" | Should -Match 'Tcp,Udp'
+        { Get-ListeningPort -Family Unix } | Should -Throw -ErrorId 'ParameterArgumentValidationError,SocketTools.Commands.GetListeningPortCommand'
     }
 
     It 'rejects a port outside 0-65535' {
-        { Get-ListeningPort 70000 } | Should -Throw
+        { Get-ListeningPort 70000 } | Should -Throw -ErrorId 'PortOutOfRange,SocketTools.Commands.GetListeningPortCommand'
+    }
+
+    It 'completes -<Parameter> with only what it accepts' -ForEach @(
+        @{ Parameter = 'Protocol'; Values = @('Tcp', 'Udp') }
+        @{ Parameter = 'Family'; Values = @('IPv4', 'IPv6') }
+    ) {
+        $line = "Get-ListeningPort -$Parameter "
+        @((TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText) | Should -Be $Values
     }
 }

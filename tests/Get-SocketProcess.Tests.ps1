@@ -153,6 +153,32 @@ sys.stdin.read()
         $all = @(Get-SocketStat -NetworkNamespace $script:ns -p)
         @($all | Where-Object { $_.Owners.Count -eq 0 }).Count | Should -Be 0
     }
+
+    Context 'as a user of lsof and ss types it' {
+        It 'takes -Port as ss writes it: <Port>' -ForEach @(@{ Port = ':7401' }, @{ Port = '7401-7401' }, @{ Port = ' 7401 ' }) {
+            $rows = @(Get-SocketProcess -Port $Port -NetworkNamespace $script:ns)
+            $rows.Count | Should -Be 1
+            $rows[0].Id | Should -Be $script:bystanderPid
+        }
+
+        It 'rejects a port that is none with UnknownPort (InvalidArgument)' {
+            { Get-SocketProcess -Port 'no-such-service-stt' -NetworkNamespace $script:ns } | Should -Throw -ErrorId 'UnknownPort,SocketTools.Commands.GetSocketProcessCommand'
+        }
+
+        It 'reports -Name <Name> that no process has as a non-terminating ProcessNameNotFound about the name, as Get-SocketStat -ProcessName does' -ForEach @(@{ Name = 'stt-no-such-proc' }) {
+            foreach ($call in @(
+                    { Get-SocketProcess -Name $Name -NetworkNamespace $script:ns -ErrorVariable +errs -ErrorAction SilentlyContinue },
+                    { Get-SocketStat -ProcessName $Name -NetworkNamespace $script:ns -ErrorVariable +errs -ErrorAction SilentlyContinue })) {
+                $errs = [System.Collections.ArrayList]::new()
+                $output = @(& $call)
+                $output.Count | Should -Be 0
+                $errs.Count | Should -Be 1
+                $errs[0].FullyQualifiedErrorId | Should -BeLike 'ProcessNameNotFound,*'
+                $errs[0].CategoryInfo.Category | Should -Be ([System.Management.Automation.ErrorCategory]::ObjectNotFound)
+                $errs[0].TargetObject | Should -Be $Name
+            }
+        }
+    }
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -416,8 +442,11 @@ sys.stdin.read()
     }
 
     It 'prints every cell as lsof -p prints it, Unix rows included' {
-        $text = Get-SocketProcess -Id $script:server.Id -NetworkNamespace $script:lsofNs | Format-Table | Out-String -Width 400
-        $ours = @($text -split "`n" | Where-Object { $_ -match '^\s*python3\s' } | ForEach-Object { $_.Trim() -replace '\s+', ' ' })
+        # A row wider than the host continues on indented lines (ViewLayout lays views out at the host's
+        # width, whatever Out-String -Width says): with the line breaks made spaces, the text is
+        # lsof's lines one after the other.
+        $text = (Get-SocketProcess -Id $script:server.Id -NetworkNamespace $script:lsofNs | Format-Table | Out-String -Width 400) -replace '\s+', ' '
+        $ours = @(([regex]::Matches($text, 'python3 \d+ .*?(?= python3 \d+ |$)')).Value | ForEach-Object { $_.Trim() })
         $lsofArgs = '-nP', '-p', $script:server.Id
         $theirs = @(Invoke-InNamespace $script:lsofNs lsof @lsofArgs | Select-Object -Skip 1 |
                 Where-Object { ($_ -split '\s+')[4] -in 'unix', 'IPv4', 'IPv6' } | ForEach-Object { $_.Trim() -replace '\s+', ' ' })

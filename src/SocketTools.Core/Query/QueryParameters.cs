@@ -104,7 +104,7 @@ public sealed class QueryParameters
             query = query with { Families = [family] };
         }
 
-        return query with
+        query = query with
         {
             LocalPorts = Ports(LocalPort),
             RemotePorts = Ports(RemotePort),
@@ -121,6 +121,12 @@ public sealed class QueryParameters
             ProcessNames = ProcessName ?? [],
             Source = Source,
         };
+
+        // Last, once every other value is known to be good: a bad argument is reported as such
+        // whatever namespace it was meant for, and a missing namespace (ObjectNotFound, which the
+        // cmdlets report without ending) never hides one.
+        Linux.NetworkNamespace.Check(NetworkNamespace);
+        return query;
     }
 
     /// <summary>The protocols -Family implies when -Protocol is not given: TCP and UDP for IP, the family's own otherwise.</summary>
@@ -150,8 +156,8 @@ public sealed class QueryParameters
 
     /// <summary>
     /// Rejects values that no parser below would name well: a given but blank filter, interface,
-    /// namespace or process name, an undefined protocol or family; and a namespace that is not a
-    /// name or an absolute path (InvalidArgument) or does not exist (ObjectNotFound). A process id
+    /// namespace or process name, an undefined protocol or family. (Whether the namespace is a name
+    /// or an absolute path and exists is checked last, in <see cref="ToQuery"/>.) A process id
     /// that names no process (0 included) is not an error here: it holds no socket, and the
     /// cmdlets report it as Get-Process does (<see cref="Linux.SocketProcesses.ProcessNotFound"/>).
     /// </summary>
@@ -172,8 +178,6 @@ public sealed class QueryParameters
         {
             throw Invalid("EmptyNetworkNamespace", "The network namespace is empty. Give a name from 'ip netns list' or a path, or leave -NetworkNamespace out.");
         }
-
-        Linux.NetworkNamespace.Check(NetworkNamespace);
 
         foreach (string? name in ProcessName ?? [])
         {

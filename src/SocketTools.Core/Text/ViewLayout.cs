@@ -27,6 +27,9 @@ public static class ViewLayout
     private static readonly ViewColumn Local = new("Local Address:Port", 30, 21, true);
     private static readonly ViewColumn Peer = new("Peer Address:Port", 30, 21);
 
+    // What PowerShell adds to the table of objects that came through remoting (PSShowComputerName).
+    private static readonly ViewColumn ComputerName = new("PSComputerName", 14, 14);
+
     private static readonly Dictionary<string, ViewColumn[]> Views = new(StringComparer.Ordinal)
     {
         // ss -tuan: Netid State Recv-Q Send-Q Local Address:Port Peer Address:Port
@@ -93,18 +96,45 @@ public static class ViewLayout
     public static IReadOnlyList<ViewColumn> Columns(string view) =>
         Views.TryGetValue(view, out var columns) ? columns : throw new ArgumentException($"No view layout named '{view}'.", nameof(view));
 
-    /// <summary>The header lines of <paramref name="view"/> at <paramref name="width"/> columns (0 or less: unknown).</summary>
-    public static string Header(string view, int width)
+    /// <summary>
+    /// The header lines of <paramref name="view"/> at <paramref name="width"/> columns (0 or less:
+    /// unknown), with a last PSComputerName column when <paramref name="computerName"/> is true (the
+    /// object came through remoting, PSShowComputerName, and PowerShell cannot add the column itself
+    /// to a view of one column as wide as the line).
+    /// </summary>
+    public static string Header(string view, int width, bool computerName = false)
     {
-        var columns = Columns(view);
+        var columns = Columns(view, computerName);
         return Layout(columns, width, columns.Select(c => (string?)c.Label).ToArray());
     }
 
     /// <summary>
     /// One row of <paramref name="view"/> at <paramref name="width"/> columns (0 or less: unknown),
-    /// its lines separated by "\n"; null cells print as empty ones, and empty cells at the end are left out.
+    /// its lines separated by "\n"; null cells print as empty ones, and empty cells at the end are left
+    /// out. A <paramref name="computerName"/> (PSComputerName of an object that came through remoting)
+    /// ends the row in a column of its own, as PowerShell ends such rows.
     /// </summary>
-    public static string Row(string view, int width, string?[]? cells) => Layout(Columns(view), width, cells ?? []);
+    public static string Row(string view, int width, string?[]? cells, string? computerName = null)
+    {
+        if (string.IsNullOrEmpty(computerName))
+        {
+            return Layout(Columns(view), width, cells ?? []);
+        }
+
+        var columns = Columns(view, true);
+        var all = new string?[columns.Count];
+        var given = cells ?? [];
+        for (int i = 0; i < all.Length - 1 && i < given.Length; i++)
+        {
+            all[i] = given[i];
+        }
+
+        all[^1] = computerName;
+        return Layout(columns, width, all);
+    }
+
+    private static IReadOnlyList<ViewColumn> Columns(string view, bool computerName) =>
+        computerName ? [.. Columns(view), ComputerName] : Columns(view);
 
     /// <summary>
     /// Lays out <paramref name="cells"/> in <paramref name="columns"/> (see the class summary). A cell

@@ -53,6 +53,13 @@ public sealed class ModuleStaticTests
     }
 
     /// <summary>Properties a type has for PowerShell: its public properties plus Types.ps1xml members.</summary>
+    /// <summary>
+    /// Members a view may read that no type declares: PSObject, which PowerShell gives every object,
+    /// and the note properties remoting adds to what it returns (a view reads those through
+    /// PSObject.Properties first, since live objects have none).
+    /// </summary>
+    private static readonly string[] PowerShellMembers = ["PSObject", "PSComputerName", "PSShowComputerName"];
+
     private static HashSet<string> MembersOf(string typeName)
     {
         var type = Repo.FindType(typeName);
@@ -67,6 +74,7 @@ public sealed class ModuleStaticTests
             }
         }
 
+        names.UnionWith(PowerShellMembers);
         return names;
     }
 

@@ -26,6 +26,17 @@ public sealed class ViewLayoutTests
     }
 
     [Fact]
+    public void ARemoteRowEndsWithItsComputerNameUnderAPSComputerNameHeader()
+    {
+        // As PowerShell ends the rows of objects that came through remoting; an empty cell before it stays a column.
+        string row = ViewLayout.Row("ss", 120, ["tcp", "LISTEN", "0", "8", "*:443", ""], "web1");
+        Assert.Equal("tcp   LISTEN          0      8                          *:443                                web1", row);
+        Assert.Equal("Netid State      Recv-Q Send-Q             Local Address:Port Peer Address:Port              PSComputerName", ViewLayout.Header("ss", 120, true));
+        Assert.Equal(ViewLayout.Row("ss", 120, ["tcp", "LISTEN", "0", "8", "*:443", "*:*"]), ViewLayout.Row("ss", 120, ["tcp", "LISTEN", "0", "8", "*:443", "*:*"], null));
+        Assert.EndsWith(" web1", ViewLayout.Row("lsof", 80, ["sshd", "1", "root", "3u", "IPv4", "1", "0t0", "TCP", "*:22 (LISTEN)"], "web1"), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void ALongCellPushesTheRestAndIsNeverCut()
     {
         string row = ViewLayout.Row("ss", 120, ["tcp", "ESTAB", "0", "0", LinkLocal, LinkLocalPeer]);
