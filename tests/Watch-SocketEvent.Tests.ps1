@@ -14,7 +14,8 @@ Describe 'Watch-SocketEvent' -Skip:(-not $LiveTier) {
         $script:ns = $null
         $script:ns = New-TestNamespace -Prefix 'stt-pester-events'
         # A "database" on 5432: after a second, two clients connect, send 3000 bytes, get 5000 back,
-        # stay connected for a second (so a dump sees them and their owner), and close.
+        # stay connected for three seconds (so a dump sees them and their owner even on a loaded
+        # machine: a socket opened and closed between two dumps has no owner), and close.
         $script:database = @'
 import socket, sys, time
 listener = socket.socket()
@@ -36,7 +37,7 @@ for i in range(2):
     while got < 5000:
         got += len(c.recv(65536))
     pairs.append((c, s))
-time.sleep(1)
+time.sleep(3)
 for c, s in pairs:
     c.close()
     s.close()

@@ -77,9 +77,9 @@ public static class ViewLayout
         // Watch-SocketEvent -View tcplife: bcc tcplife's columns.
         ["tcplife"] =
         [
-            new("PID", 7, 7, true), new("COMM", 10, 10), new("LADDR", 15, 15), new("LPORT", 5, 5, true),
+            new("PID", 7, 5, true), new("COMM", 10, 9), new("LADDR", 15, 15), new("LPORT", 5, 5, true),
             new("RADDR", 15, 15), new("RPORT", 5, 5, true), new("TX_KB", 5, 5, true), new("RX_KB", 5, 5, true),
-            new("MS", 8, 8, true),
+            new("MS", 8, 7, true),
         ],
         // Watch-TcpTimer: ss -not lines with the time of the sample and what changed.
         ["sample"] =

@@ -54,7 +54,7 @@ public sealed class WatchSocketEventCommand : SocketCmdlet
     [ValidateNotNullOrEmpty]
     public string? Filter { get; set; }
 
-    /// <summary>Which events to write: Closed, Opened, StateChanged; default all three.</summary>
+    /// <summary>Which events to write: Closed (from the kernel), Opened and StateChanged (from the dumps); default Closed, as ss -E.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
     public SocketEventKind[]? Event { get; set; }
@@ -113,7 +113,7 @@ public sealed class WatchSocketEventCommand : SocketCmdlet
             Interval = Interval,
             Count = MyInvocation.BoundParameters.ContainsKey(nameof(Count)) ? Count : null,
             Timeout = MyInvocation.BoundParameters.ContainsKey(nameof(Timeout)) ? Timeout : null,
-            Events = Event,
+            Events = Event ?? [SocketEventKind.Closed],
         };
 
         SocketEventWatcher watcher;
