@@ -195,6 +195,8 @@ public sealed class FilterExpression
             return left;
         }
 
+        // expr: one condition, an alternative of ssfilter.y's expr production ('(' exprlist ')',
+        // '!' expr, src/dst HOST, sport/dport OP PORT, dev, fwmark, autobound), picked by its first word.
         private FilterNode ParseExpr(Token? after = null)
         {
             if (Peek is not Token t)
@@ -203,203 +205,219 @@ public sealed class FilterExpression
             }
 
             _pos++;
-            if (t.Text == "(")
+            return t switch
             {
-                if (Peek is Token close && close.Text == ")")
-                {
-                    throw Error(close, "a condition after '('");
-                }
+                _ when t.Text == "(" => ParseGroup(t),
+                _ when t.Is(Not) => new NotNode(ParseExpr(t)),
+                _ when t.Is("autobound") => new AutoBoundNode(),
+                _ when t.Is("src", "dst") => ParseHostCondition(t),
+                _ when t.Is("sport", "dport") => ParsePortCondition(t),
+                _ when t.Is("dev") => ParseDeviceCondition(t),
+                _ when t.Is("fwmark") => ParseMarkCondition(t),
+                _ => throw NotACondition(t, after),
+            };
+        }
 
-                var inner = ParseList();
-                if (Peek is not Token end || end.Text != ")")
-                {
-                    throw Error(Peek, $"')' to close the '(' at column {t.Column}");
-                }
+        // '(' exprlist ')'; open is the '(' already read.
+        private FilterNode ParseGroup(Token open)
+        {
+            if (Peek is Token close && close.Text == ")")
+            {
+                throw Error(close, "a condition after '('");
+            }
 
+            var inner = ParseList();
+            if (Peek is not Token end || end.Text != ")")
+            {
+                throw Error(Peek, $"')' to close the '(' at column {open.Column}");
+            }
+
+            _pos++;
+            return inner;
+        }
+
+        // src [=] HOST | dst [=] HOST
+        private FilterNode ParseHostCondition(Token keyword)
+        {
+            bool remote = keyword.Is("dst");
+            Token op = keyword;
+            if (Peek is Token eq && eq.Is(Eq))
+            {
                 _pos++;
-                return inner;
+                op = eq;
             }
 
-            if (t.Is(Not))
+            return ParseHost(remote, isPort: false, keyword, op);
+        }
+
+        // sport OP PORT | dport OP PORT; no operator means '='. '>' and '<' are the negations of
+        // '<=' and '>=', as ssfilter.y builds them.
+        private FilterNode ParsePortCondition(Token keyword)
+        {
+            bool remote = keyword.Is("dport");
+            if (Peek is not Token op || IsKeyword(op) && !IsOperator(op))
             {
-                return new NotNode(ParseExpr(t));
+                throw Error(Peek, $"an operator or a port after '{keyword.Text}'");
             }
 
-            if (t.Is("autobound"))
+            if (IsOperator(op))
             {
-                return new AutoBoundNode();
-            }
-
-            if (t.Is("src", "dst"))
-            {
-                bool remote = t.Is("dst");
-                Token op = t;
-                if (Peek is Token eq && eq.Is(Eq))
-                {
-                    _pos++;
-                    op = eq;
-                }
-
-                return ParseHost(remote, isPort: false, t, op);
-            }
-
-            if (t.Is("sport", "dport"))
-            {
-                bool remote = t.Is("dport");
-                if (Peek is not Token op || IsKeyword(op) && !IsOperator(op))
-                {
-                    throw Error(Peek, $"an operator or a port after '{t.Text}'");
-                }
-
-                if (op.Is(Ge) || op.Is(Le) || op.Is(Gt) || op.Is(Lt) || op.Is(Eq) || op.Is(Neq))
-                {
-                    _pos++;
-                }
-                else
-                {
-                    op = t;   // no operator: '='
-                }
-
-                var host = ParseHost(remote, isPort: true, t, op);
-                int port = host.Port;
-                if (op.Is(Ge))
-                {
-                    return new PortCompareNode(remote, true, port);
-                }
-
-                if (op.Is(Le))
-                {
-                    return new PortCompareNode(remote, false, port);
-                }
-
-                if (op.Is(Gt))
-                {
-                    return new NotNode(new PortCompareNode(remote, false, port));
-                }
-
-                if (op.Is(Lt))
-                {
-                    return new NotNode(new PortCompareNode(remote, true, port));
-                }
-
-                return op.Is(Neq) ? new NotNode(host) : host;
-            }
-
-            if (t.Is("dev"))
-            {
-                bool negate = false;
-                if (Peek is Token op && (op.Is(Eq) || op.Is(Neq)))
-                {
-                    _pos++;
-                    negate = op.Is(Neq);
-                }
-
-                if (Peek is not Token dev || IsKeyword(dev) || IsOperator(dev))
-                {
-                    throw Error(Peek, $"a device name or index after '{_tokens[_pos - 1].Text}'");
-                }
-
                 _pos++;
-                FilterNode node = uint.TryParse(dev.Text, NumberStyles.None, CultureInfo.InvariantCulture, out uint index) && index <= int.MaxValue
-                    ? new DeviceNode((int)index)
-                    : new DeviceNode(dev.Text);
-                return negate ? new NotNode(node) : node;
             }
-
-            if (t.Is("fwmark"))
+            else
             {
-                bool negate = false;
-                Token op = t;
-                if (Peek is Token eq && (eq.Is(Eq) || eq.Is(Neq)))
-                {
-                    _pos++;
-                    negate = eq.Is(Neq);
-                    op = eq;
-                }
-
-                string where = op.Text == t.Text ? "'fwmark'" : $"'fwmark {op.Text}'";
-                if (Peek is not Token value || IsKeyword(value) || IsOperator(value))
-                {
-                    throw Error(Peek, $"a mark such as 0x10 or 0x10/0xff after {where}");
-                }
-
-                _pos++;
-                int slash = value.Text.IndexOf('/');
-                uint mask = 0xffffffff;
-                bool ok = TryCNumber(slash < 0 ? value.Text : value.Text[..slash], out uint mark)
-                    && (slash < 0 || TryCNumber(value.Text[(slash + 1)..], out mask));
-                if (!ok)
-                {
-                    throw Error(value, $"a mark such as 0x10 or 0x10/0xff after {where}, not '{value.Text}'");
-                }
-
-                FilterNode node = new MarkNode(mark, mask);
-                return negate ? new NotNode(node) : node;
+                op = keyword;   // no operator: '='
             }
 
+            var host = ParseHost(remote, isPort: true, keyword, op);
+            int port = host.Port;
+            return op switch
+            {
+                _ when op.Is(Ge) => new PortCompareNode(remote, true, port),
+                _ when op.Is(Le) => new PortCompareNode(remote, false, port),
+                _ when op.Is(Gt) => new NotNode(new PortCompareNode(remote, false, port)),
+                _ when op.Is(Lt) => new NotNode(new PortCompareNode(remote, true, port)),
+                _ when op.Is(Neq) => new NotNode(host),
+                _ => host,
+            };
+        }
+
+        // dev [=|!=] NAME-OR-INDEX
+        private FilterNode ParseDeviceCondition(Token keyword)
+        {
+            bool negate = false;
+            if (Peek is Token op && (op.Is(Eq) || op.Is(Neq)))
+            {
+                _pos++;
+                negate = op.Is(Neq);
+            }
+
+            if (Peek is not Token dev || IsKeyword(dev) || IsOperator(dev))
+            {
+                throw Error(Peek, $"a device name or index after '{_tokens[_pos - 1].Text}'");
+            }
+
+            _pos++;
+            FilterNode node = uint.TryParse(dev.Text, NumberStyles.None, CultureInfo.InvariantCulture, out uint index) && index <= int.MaxValue
+                ? new DeviceNode((int)index)
+                : new DeviceNode(dev.Text);
+            return negate ? new NotNode(node) : node;
+        }
+
+        // fwmark [=|!=] MARK[/MASK], numbers as C's %i reads them.
+        private FilterNode ParseMarkCondition(Token keyword)
+        {
+            bool negate = false;
+            Token op = keyword;
+            if (Peek is Token eq && (eq.Is(Eq) || eq.Is(Neq)))
+            {
+                _pos++;
+                negate = eq.Is(Neq);
+                op = eq;
+            }
+
+            string where = op.Text == keyword.Text ? "'fwmark'" : $"'fwmark {op.Text}'";
+            if (Peek is not Token value || IsKeyword(value) || IsOperator(value))
+            {
+                throw Error(Peek, $"a mark such as 0x10 or 0x10/0xff after {where}");
+            }
+
+            _pos++;
+            int slash = value.Text.IndexOf('/');
+            uint mask = 0xffffffff;
+            bool ok = TryCNumber(slash < 0 ? value.Text : value.Text[..slash], out uint mark)
+                && (slash < 0 || TryCNumber(value.Text[(slash + 1)..], out mask));
+            if (!ok)
+            {
+                throw Error(value, $"a mark such as 0x10 or 0x10/0xff after {where}, not '{value.Text}'");
+            }
+
+            FilterNode node = new MarkNode(mark, mask);
+            return negate ? new NotNode(node) : node;
+        }
+
+        // A word that starts no condition: a stray ')', an operator, 'and'/'or', or an unknown word.
+        private FilterSyntaxException NotACondition(Token t, Token? after)
+        {
             if (t.Text == ")")
             {
-                throw Error(t, after is Token a ? $"a condition after '{a.Text}'" : "a condition before ')'");
+                return Error(t, after is Token a ? $"a condition after '{a.Text}'" : "a condition before ')'");
             }
 
             if (IsOperator(t) || t.Is(And) || t.Is(Or))
             {
-                throw Error(t, after is Token a ? $"a condition after '{a.Text}', not '{t.Text}'" : $"a condition, not '{t.Text}'");
+                return Error(t, after is Token a ? $"a condition after '{a.Text}', not '{t.Text}'" : $"a condition, not '{t.Text}'");
             }
 
-            throw Error(t, $"a condition (src, dst, sport, dport, dev, autobound, not, '('), not '{t.Text}'");
+            return Error(t, $"a condition (src, dst, sport, dport, dev, autobound, not, '('), not '{t.Text}'");
         }
 
+        // HOST or PORT after src/dst/sport/dport: [family] then the address and port parts, each
+        // checked in turn (so the first error in the word is the one reported).
         private HostNode ParseHost(bool remote, bool isPort, Token keyword, Token op)
         {
             string what = isPort ? "a port" : "an address";
             string after = op.Text == keyword.Text ? $"'{keyword.Text}'" : $"'{keyword.Text} {op.Text}'";
-            if (Peek is not Token t || IsKeyword(t) || IsOperator(t))
+            if (Peek is not Token word || IsKeyword(word) || IsOperator(word))
             {
                 throw Error(Peek, $"{what} after {after}");
             }
 
             _pos++;
-            string s = t.Text;
-            SocketFamily? family = null;
-
-            // Our spelling "src inet6 ::1": the family as a word of its own.
-            if ((t.Is("inet") || t.Is("inet6")) && Peek is Token next && !IsKeyword(next) && !IsOperator(next))
-            {
-                _pos++;
-                family = t.Is("inet") ? SocketFamily.IPv4 : SocketFamily.IPv6;
-                t = next;
-                s = next.Text;
-            }
-            else if (s.StartsWith("inet:", StringComparison.OrdinalIgnoreCase))
-            {
-                family = SocketFamily.IPv4;
-                s = s[5..];
-            }
-            else if (s.StartsWith("inet6:", StringComparison.OrdinalIgnoreCase))
-            {
-                family = SocketFamily.IPv6;
-                s = s[6..];
-            }
-            else if (s.Contains(':') && s.IndexOf(':') is int colon && colon > 0 && s[..colon] is string fam
-                && fam.All(char.IsAsciiLetter) && fam is "unix" or "link" or "netlink" or "vsock")
-            {
-                throw Error(t, $"an inet or inet6 {what}: '{fam}:' conditions are not supported by -Filter");
-            }
-
+            var (t, s, family) = ReadFamily(word, what);
             if (family is not null)
             {
                 _family = family;
             }
 
-            string? addressText;
-            string? portText;
-            if (isPort)
+            var (addressText, portText) = isPort ? (null, s) : SplitAddressAndPort(t, s);
+            int port = ParsePort(t, portText, after);
+            IPPrefix? prefix = null;
+            if (!string.IsNullOrEmpty(addressText) && addressText != "*")
             {
-                addressText = null;
-                portText = s;
+                (prefix, family) = ParseAddress(t, addressText, family, what, after);
             }
-            else if (s.StartsWith('['))
+
+            return new HostNode(remote, family, prefix, port);
+        }
+
+        // The family prefix of a HOST: inet: or inet6: written against it, or (our spelling,
+        // "src inet6 ::1") the family as a word of its own, which moves on to the next word.
+        // Returns the word the rest comes from, the rest, and the family named (null for none).
+        private (Token At, string Text, SocketFamily? Family) ReadFamily(Token t, string what)
+        {
+            string s = t.Text;
+            if ((t.Is("inet") || t.Is("inet6")) && Peek is Token next && !IsKeyword(next) && !IsOperator(next))
+            {
+                _pos++;
+                return (next, next.Text, t.Is("inet") ? SocketFamily.IPv4 : SocketFamily.IPv6);
+            }
+
+            if (s.StartsWith("inet:", StringComparison.OrdinalIgnoreCase))
+            {
+                return (t, s[5..], SocketFamily.IPv4);
+            }
+
+            if (s.StartsWith("inet6:", StringComparison.OrdinalIgnoreCase))
+            {
+                return (t, s[6..], SocketFamily.IPv6);
+            }
+
+            if (s.Contains(':') && s.IndexOf(':') is int colon && colon > 0 && s[..colon] is string fam
+                && fam.All(char.IsAsciiLetter) && fam is "unix" or "link" or "netlink" or "vsock")
+            {
+                throw Error(t, $"an inet or inet6 {what}: '{fam}:' conditions are not supported by -Filter");
+            }
+
+            return (t, s, null);
+        }
+
+        // ADDR[/LEN][:PORT], [ADDR][/LEN][:PORT] or *[:PORT] split into the address text (null for
+        // none) and the port text (":PORT", or null for none). A bare IPv6 address has no port:
+        // ss needs [ ] around it to give one.
+        private (string? Address, string? Port) SplitAddressAndPort(Token t, string s)
+        {
+            if (s.StartsWith('['))
             {
                 int close = s.IndexOf(']');
                 if (close < 0)
@@ -407,86 +425,70 @@ public sealed class FilterExpression
                     throw Error(t, $"']' to close the address '{s}'");
                 }
 
-                addressText = s[1..close];
                 string rest = s[(close + 1)..];
                 if (rest.Length > 0 && rest[0] != ':')
                 {
                     throw Error(t, $"':PORT' after the bracketed address in '{s}'");
                 }
 
-                portText = rest;
+                return (s[1..close], rest);
             }
-            else if (s.StartsWith('*'))
+
+            if (s.StartsWith('*'))
             {
-                addressText = null;
-                portText = s[1..];
+                return (null, s[1..]);
             }
-            else
+
+            int slash = s.IndexOf('/');
+            int colon = s.LastIndexOf(':');
+            if (slash < 0 && s.Count(c => c == ':') > 1 && IPAddress.TryParse(s, out _))
             {
-                int slash = s.IndexOf('/');
-                int colon = s.LastIndexOf(':');
-                if (slash < 0 && s.Count(c => c == ':') > 1 && IPAddress.TryParse(s, out _))
-                {
-                    colon = -1;   // a bare IPv6 address: ss needs [ ] around it to give a port
-                }
-
-                if (colon >= 0 && colon > slash)
-                {
-                    addressText = s[..colon];
-                    portText = s[colon..];
-                }
-                else
-                {
-                    addressText = s;
-                    portText = null;
-                }
+                colon = -1;
             }
 
-            int port = -1;
-            if (!string.IsNullOrEmpty(portText))
+            return colon >= 0 && colon > slash ? (s[..colon], s[colon..]) : (s, null);
+        }
+
+        // PORT := [:]( NUMBER | SERVICE | * ); -1 for none or *.
+        private int ParsePort(Token t, string? portText, string after)
+        {
+            if (string.IsNullOrEmpty(portText))
             {
-                string p = portText[0] == ':' ? portText[1..] : portText;
-                if (p.Length > 0 && p != "*")
-                {
-                    if (int.TryParse(p, NumberStyles.None, CultureInfo.InvariantCulture, out int n))
-                    {
-                        if (n > 65535)
-                        {
-                            throw Error(t, $"a port from 0 to 65535 after {after}, not {n}");
-                        }
-
-                        port = n;
-                    }
-                    else if (_services(p) is int service)
-                    {
-                        port = service;
-                    }
-                    else
-                    {
-                        throw Error(t, $"a port after {after}: '{p}' is not a number or a service name in /etc/services");
-                    }
-                }
+                return -1;
             }
 
-            IPPrefix? prefix = null;
-            if (!string.IsNullOrEmpty(addressText) && addressText != "*")
+            string p = portText[0] == ':' ? portText[1..] : portText;
+            if (p.Length == 0 || p == "*")
             {
-                if (!TryPrefix(addressText, out var parsed, out string why))
-                {
-                    throw Error(t, $"{what} after {after}: {why}");
-                }
-
-                var parsedFamily = parsed.Address.AddressFamily == AddressFamily.InterNetwork ? SocketFamily.IPv4 : SocketFamily.IPv6;
-                if (family is SocketFamily f && f != parsedFamily)
-                {
-                    throw Error(t, $"an {(f == SocketFamily.IPv4 ? "IPv4" : "IPv6")} address after the family '{(f == SocketFamily.IPv4 ? "inet" : "inet6")}', not '{addressText}'");
-                }
-
-                family = parsedFamily;
-                prefix = parsed;
+                return -1;
             }
 
-            return new HostNode(remote, family, prefix, port);
+            if (int.TryParse(p, NumberStyles.None, CultureInfo.InvariantCulture, out int n))
+            {
+                return n <= 65535 ? n : throw Error(t, $"a port from 0 to 65535 after {after}, not {n}");
+            }
+
+            return _services(p) is int service
+                ? service
+                : throw Error(t, $"a port after {after}: '{p}' is not a number or a service name in /etc/services");
+        }
+
+        // ADDR[/LEN] as a prefix, and its family, which must agree with a family the HOST named.
+        private (IPPrefix Prefix, SocketFamily Family) ParseAddress(Token t, string addressText, SocketFamily? family,
+            string what, string after)
+        {
+            if (!TryPrefix(addressText, out var parsed, out string why))
+            {
+                throw Error(t, $"{what} after {after}: {why}");
+            }
+
+            var parsedFamily = parsed.Address.AddressFamily == AddressFamily.InterNetwork ? SocketFamily.IPv4 : SocketFamily.IPv6;
+            if (family is SocketFamily f && f != parsedFamily)
+            {
+                throw Error(t, $"an {(f == SocketFamily.IPv4 ? "IPv4" : "IPv6")} address after the family '{(f == SocketFamily.IPv4 ? "inet" : "inet6")}', not '{addressText}'");
+            }
+
+            return (parsed, parsedFamily);
         }
 
         private static bool TryPrefix(string text, out IPPrefix prefix, out string why)
@@ -593,32 +595,4 @@ public sealed class FilterExpression
             return tokens;
         }
     }
-}
-
-/// <summary>A -Filter expression that does not parse: says where (1-based column) and what was expected.</summary>
-public sealed class FilterSyntaxException : SocketToolsException
-{
-    /// <summary>Creates the error for <paramref name="expression"/> at <paramref name="column"/>.</summary>
-    public FilterSyntaxException(string expression, int column, string expected, string? found)
-        : base("FilterSyntaxError", ErrorKind.InvalidArgument,
-              $"Filter '{expression}', column {column}: expected {expected}{(found is null ? " (the expression ended)" : "")}.")
-    {
-        Expression = expression;
-        Target = expression;
-        Column = column;
-        Expected = expected;
-        Found = found;
-    }
-
-    /// <summary>The expression as written.</summary>
-    public string Expression { get; }
-
-    /// <summary>The 1-based column of the word where the error was found (one past the end when the expression ended too soon).</summary>
-    public int Column { get; }
-
-    /// <summary>What the parser expected there.</summary>
-    public string Expected { get; }
-
-    /// <summary>The word found there, or null when the expression ended.</summary>
-    public string? Found { get; }
 }

@@ -3,22 +3,6 @@ using SocketTools.Text;
 
 namespace SocketTools.Query;
 
-/// <summary>Which end of a connection a port parameter names.</summary>
-public enum PortEnd
-{
-    /// <summary>-LocalPort, -Port: ports bound on this host.</summary>
-    Local,
-    /// <summary>-RemotePort: ports of the peers.</summary>
-    Remote,
-}
-
-/// <summary>One completion for a port parameter: the port, the list text and a tooltip.</summary>
-/// <param name="Port">The port number (the completion text).</param>
-/// <param name="ListItem">What the completion menu shows: 22 (ssh).</param>
-/// <param name="ToolTip">What holds it: tcp LISTEN *:22, [::]:22.</param>
-/// <param name="Listening">Whether a listening TCP or unconnected UDP socket holds it.</param>
-public sealed record PortCandidate(int Port, string ListItem, string ToolTip, bool Listening);
-
 /// <summary>
 /// Ports in use, for tab completion of -LocalPort, -RemotePort and -Port: listening ports first
 /// (one kernel-filtered query), then the local ports of connections; remote ports by how many

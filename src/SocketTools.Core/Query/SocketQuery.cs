@@ -1,16 +1,5 @@
 namespace SocketTools.Query;
 
-/// <summary>Which backend answers a query.</summary>
-public enum SocketSourceKind
-{
-    /// <summary>netlink sock_diag, falling back to /proc/net with a warning when it is unavailable.</summary>
-    Auto,
-    /// <summary>netlink sock_diag only.</summary>
-    Netlink,
-    /// <summary>/proc/net only.</summary>
-    Proc,
-}
-
 /// <summary>
 /// What to enumerate: one immutable description built from cmdlet parameters. The source decides
 /// how much of it the kernel filters; <see cref="Matches"/> checks all of it in process.

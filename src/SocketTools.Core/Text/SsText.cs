@@ -212,141 +212,214 @@ public static class SsText
             return string.Empty;
         }
 
-        var sb = new StringBuilder(512);
-        void Flag(bool on, string name)
-        {
-            if (on)
-            {
-                sb.Append(' ').Append(name);
-            }
-        }
+        // The parts in the order ss's tcp_stats_print prints them.
+        var items = new TcpItems(new StringBuilder(512));
+        TcpOptions(items, tcp);
+        TcpTimes(items, tcp);
+        TcpSizesAndCwnd(items, tcp);
+        TcpCounts(items, tcp);
+        TcpSendAndLast(items, tcp);
+        TcpRates(items, tcp);
+        TcpBusy(items, tcp);
+        TcpLoss(items, tcp, state);
+        TcpReceive(items, tcp);
+        TcpWindowsAndRehash(items, tcp);
+        StringBuilder sb = items.Text;
+        return sb.Length == 0 ? string.Empty : sb.ToString(1, sb.Length - 1);
+    }
 
-        void Num(string name, double value, bool when)
-        {
-            if (when)
-            {
-                sb.Append(' ').Append(name).Append(':').Append(G(value));
-            }
-        }
-
-        void Int(string name, ulong? value)
-        {
-            if (value is ulong v && v != 0)
-            {
-                sb.Append(' ').Append(name).Append(':').Append(v.ToString(CultureInfo.InvariantCulture));
-            }
-        }
-
-        static double Ms(TimeSpan t) => t.Ticks / (double)TimeSpan.TicksPerMillisecond;
-        static ulong U(long? v) => v is long x && x > 0 ? (ulong)x : 0;
-
-        Flag(tcp.Timestamps, "ts");
-        Flag(tcp.Sack, "sack");
-        Flag(tcp.Ecn, "ecn");
-        Flag(tcp.EcnSeen, "ecnseen");
-        Flag(tcp.SynData, "fastopen");
+    /// <summary>The options: ts sack ecn ecnseen fastopen, the congestion algorithm, wscale:snd,rcv.</summary>
+    private static void TcpOptions(TcpItems items, TcpDetails tcp)
+    {
+        items.Flag(tcp.Timestamps, "ts");
+        items.Flag(tcp.Sack, "sack");
+        items.Flag(tcp.Ecn, "ecn");
+        items.Flag(tcp.EcnSeen, "ecnseen");
+        items.Flag(tcp.SynData, "fastopen");
         if (!string.IsNullOrEmpty(tcp.CongestionAlgorithm))
         {
-            sb.Append(' ').Append(tcp.CongestionAlgorithm);
+            items.Text.Append(' ').Append(tcp.CongestionAlgorithm);
         }
 
         if (tcp.WindowScaling)
         {
-            sb.Append(CultureInfo.InvariantCulture, $" wscale:{tcp.SendWindowScale},{tcp.ReceiveWindowScale}");
+            items.Text.Append(CultureInfo.InvariantCulture, $" wscale:{tcp.SendWindowScale},{tcp.ReceiveWindowScale}");
         }
+    }
 
-        Num("rto", Ms(tcp.Rto), tcp.Rto > TimeSpan.Zero && tcp.Rto != TimeSpan.FromSeconds(3));
-        Int("backoff", (ulong)tcp.Backoff);
+    /// <summary>The timers in milliseconds: rto (not the initial 3 s), backoff, rtt:avg/var, ato.</summary>
+    private static void TcpTimes(TcpItems items, TcpDetails tcp)
+    {
+        items.Num("rto", Milliseconds(tcp.Rto), tcp.Rto > TimeSpan.Zero && tcp.Rto != TimeSpan.FromSeconds(3));
+        items.Int("backoff", (ulong)tcp.Backoff);
         if (tcp.Rtt > TimeSpan.Zero)
         {
-            sb.Append(" rtt:").Append(G(Ms(tcp.Rtt))).Append('/').Append(G(Ms(tcp.RttVar)));
+            items.Text.Append(" rtt:").Append(G(Milliseconds(tcp.Rtt))).Append('/').Append(G(Milliseconds(tcp.RttVar)));
         }
 
-        Num("ato", Ms(tcp.Ato), tcp.Ato > TimeSpan.Zero);
-        Int("mss", U(tcp.Mss));
-        Int("pmtu", U(tcp.Pmtu));
-        Int("rcvmss", U(tcp.RcvMss));
-        Int("advmss", U(tcp.AdvMss));
-        Int("cwnd", U(tcp.Cwnd));
-        Int("ssthresh", tcp.SsThresh < 0xFFFF ? U(tcp.SsThresh) : 0);
-        Int("bytes_sent", tcp.BytesSent);
-        Int("bytes_retrans", tcp.BytesRetrans);
-        Int("bytes_acked", tcp.BytesAcked);
-        Int("bytes_received", tcp.BytesReceived);
-        Int("segs_out", U(tcp.SegsOut));
-        Int("segs_in", U(tcp.SegsIn));
-        Int("data_segs_out", U(tcp.DataSegsOut));
-        Int("data_segs_in", U(tcp.DataSegsIn));
+        items.Num("ato", Milliseconds(tcp.Ato), tcp.Ato > TimeSpan.Zero);
+    }
+
+    /// <summary>Segment sizes and the congestion window: mss pmtu rcvmss advmss cwnd ssthresh (when below 0xFFFF).</summary>
+    private static void TcpSizesAndCwnd(TcpItems items, TcpDetails tcp)
+    {
+        items.Int("mss", Positive(tcp.Mss));
+        items.Int("pmtu", Positive(tcp.Pmtu));
+        items.Int("rcvmss", Positive(tcp.RcvMss));
+        items.Int("advmss", Positive(tcp.AdvMss));
+        items.Int("cwnd", Positive(tcp.Cwnd));
+        items.Int("ssthresh", tcp.SsThresh < 0xFFFF ? Positive(tcp.SsThresh) : 0);
+    }
+
+    /// <summary>Byte and segment counters: bytes_sent … bytes_received, segs_out … data_segs_in.</summary>
+    private static void TcpCounts(TcpItems items, TcpDetails tcp)
+    {
+        items.Int("bytes_sent", tcp.BytesSent);
+        items.Int("bytes_retrans", tcp.BytesRetrans);
+        items.Int("bytes_acked", tcp.BytesAcked);
+        items.Int("bytes_received", tcp.BytesReceived);
+        items.Int("segs_out", Positive(tcp.SegsOut));
+        items.Int("segs_in", Positive(tcp.SegsIn));
+        items.Int("data_segs_out", Positive(tcp.DataSegsOut));
+        items.Int("data_segs_in", Positive(tcp.DataSegsIn));
+    }
+
+    /// <summary>The send rate ss computes (cwnd × mss × 8 / rtt), then lastsnd lastrcv lastack.</summary>
+    private static void TcpSendAndLast(TcpItems items, TcpDetails tcp)
+    {
         if (tcp.Rtt > TimeSpan.Zero && tcp.Mss > 0 && tcp.Cwnd > 0)
         {
             double rttUs = tcp.Rtt.Ticks / 10.0;
-            sb.Append(" send ").Append(Bps(tcp.Cwnd * (double)tcp.Mss * 8_000_000.0 / rttUs));
+            items.Text.Append(" send ").Append(Bps(tcp.Cwnd * (double)tcp.Mss * 8_000_000.0 / rttUs));
         }
 
-        Int("lastsnd", (ulong)tcp.LastDataSent.TotalMilliseconds);
-        Int("lastrcv", (ulong)tcp.LastDataReceived.TotalMilliseconds);
-        Int("lastack", (ulong)tcp.LastAckReceived.TotalMilliseconds);
+        items.Int("lastsnd", (ulong)tcp.LastDataSent.TotalMilliseconds);
+        items.Int("lastrcv", (ulong)tcp.LastDataReceived.TotalMilliseconds);
+        items.Int("lastack", (ulong)tcp.LastAckReceived.TotalMilliseconds);
+    }
+
+    /// <summary>pacing_rate[/max], delivery_rate, delivered, delivered_ce, app_limited.</summary>
+    private static void TcpRates(TcpItems items, TcpDetails tcp)
+    {
         if (tcp.PacingRate is ulong pacing && pacing != 0 && pacing != ulong.MaxValue)
         {
-            sb.Append(" pacing_rate ").Append(Bps(pacing * 8.0));
+            items.Text.Append(" pacing_rate ").Append(Bps(pacing * 8.0));
             if (tcp.MaxPacingRate is ulong max && max != 0 && max != ulong.MaxValue)
             {
-                sb.Append('/').Append(Bps(max * 8.0));
+                items.Text.Append('/').Append(Bps(max * 8.0));
             }
         }
 
         if (tcp.DeliveryRate is ulong delivery && delivery != 0)
         {
-            sb.Append(" delivery_rate ").Append(Bps(delivery * 8.0));
+            items.Text.Append(" delivery_rate ").Append(Bps(delivery * 8.0));
         }
 
-        Int("delivered", U(tcp.Delivered));
-        Int("delivered_ce", U(tcp.DeliveredCe));
-        Flag(tcp.DeliveryRateAppLimited, "app_limited");
-        if (tcp.BusyTime is TimeSpan busy && busy > TimeSpan.Zero)
+        items.Int("delivered", Positive(tcp.Delivered));
+        items.Int("delivered_ce", Positive(tcp.DeliveredCe));
+        items.Flag(tcp.DeliveryRateAppLimited, "app_limited");
+    }
+
+    /// <summary>busy:Nms and the parts of it limited by the receive window and the send buffer, with their share.</summary>
+    private static void TcpBusy(TcpItems items, TcpDetails tcp)
+    {
+        if (tcp.BusyTime is not TimeSpan busy || busy <= TimeSpan.Zero)
         {
-            long busyUs = busy.Ticks / 10;
-            sb.Append(CultureInfo.InvariantCulture, $" busy:{busyUs / 1000}ms");
-            foreach (var (name, limited) in new[] { ("rwnd_limited", tcp.RwndLimited), ("sndbuf_limited", tcp.SndbufLimited) })
+            return;
+        }
+
+        long busyUs = busy.Ticks / 10;
+        items.Text.Append(CultureInfo.InvariantCulture, $" busy:{busyUs / 1000}ms");
+        foreach (var (name, limited) in new[] { ("rwnd_limited", tcp.RwndLimited), ("sndbuf_limited", tcp.SndbufLimited) })
+        {
+            if (limited is TimeSpan l && l > TimeSpan.Zero)
             {
-                if (limited is TimeSpan l && l > TimeSpan.Zero)
-                {
-                    long us = l.Ticks / 10;
-                    sb.Append(CultureInfo.InvariantCulture, $" {name}:{us / 1000}ms({100.0 * us / busyUs:F1}%)");
-                }
+                long us = l.Ticks / 10;
+                items.Text.Append(CultureInfo.InvariantCulture, $" {name}:{us / 1000}ms({100.0 * us / busyUs:F1}%)");
+            }
+        }
+    }
+
+    /// <summary>Loss and reordering: unacked retrans:cur/total lost sacked (not on a listener) dsack_dups fackets reordering (when not 3) reord_seen.</summary>
+    private static void TcpLoss(TcpItems items, TcpDetails tcp, SocketState state)
+    {
+        items.Int("unacked", Positive(tcp.Unacked));
+        if (tcp.Retrans > 0 || tcp.TotalRetrans > 0)
+        {
+            items.Text.Append(CultureInfo.InvariantCulture, $" retrans:{tcp.Retrans}/{tcp.TotalRetrans}");
+        }
+
+        items.Int("lost", Positive(tcp.Lost));
+        items.Int("sacked", state == SocketState.Listen ? 0 : Positive(tcp.Sacked));
+        items.Int("dsack_dups", Positive(tcp.DsackDups));
+        items.Int("fackets", Positive(tcp.Fackets));
+        if (tcp.Reordering != 3)
+        {
+            items.Text.Append(CultureInfo.InvariantCulture, $" reordering:{tcp.Reordering}");
+        }
+
+        items.Int("reord_seen", Positive(tcp.ReorderSeen));
+    }
+
+    /// <summary>The receiver: rcv_rtt rcv_space rcv_ssthresh, then notsent and minrtt.</summary>
+    private static void TcpReceive(TcpItems items, TcpDetails tcp)
+    {
+        items.Num("rcv_rtt", Milliseconds(tcp.RcvRtt), tcp.RcvRtt > TimeSpan.Zero);
+        items.Int("rcv_space", Positive(tcp.RcvSpace));
+        items.Int("rcv_ssthresh", Positive(tcp.RcvSsThresh));
+        items.Int("notsent", Positive(tcp.NotSentBytes));
+        if (tcp.MinRtt is TimeSpan minRtt && minRtt > TimeSpan.Zero && minRtt.Ticks != uint.MaxValue * 10L)
+        {
+            items.Text.Append(" minrtt:").Append(G(Milliseconds(minRtt)));
+        }
+    }
+
+    /// <summary>The items newer iproute2 appends last: rcv_ooopack snd_wnd rcv_wnd rehash.</summary>
+    private static void TcpWindowsAndRehash(TcpItems items, TcpDetails tcp)
+    {
+        items.Int("rcv_ooopack", Positive(tcp.RcvOooPack));
+        items.Int("snd_wnd", Positive(tcp.SndWnd));
+        items.Int("rcv_wnd", Positive(tcp.RcvWnd));
+        items.Int("rehash", Positive(tcp.Rehash));
+    }
+
+    private static double Milliseconds(TimeSpan t) => t.Ticks / (double)TimeSpan.TicksPerMillisecond;
+
+    /// <summary>A kernel counter as ss tests it: 0 (not printed) when missing or not positive.</summary>
+    private static ulong Positive(long? v) => v is long x && x > 0 ? (ulong)x : 0;
+
+    /// <summary>ss -i's " name" and " name:value" items, each appended only under ss's condition.</summary>
+    private readonly struct TcpItems(StringBuilder text)
+    {
+        /// <summary>The text so far; each item starts with a space.</summary>
+        public StringBuilder Text { get; } = text;
+
+        /// <summary>" name" when <paramref name="on"/>.</summary>
+        public void Flag(bool on, string name)
+        {
+            if (on)
+            {
+                Text.Append(' ').Append(name);
             }
         }
 
-        Int("unacked", U(tcp.Unacked));
-        if (tcp.Retrans > 0 || tcp.TotalRetrans > 0)
+        /// <summary>" name:value" in C's %g when <paramref name="when"/>.</summary>
+        public void Num(string name, double value, bool when)
         {
-            sb.Append(CultureInfo.InvariantCulture, $" retrans:{tcp.Retrans}/{tcp.TotalRetrans}");
+            if (when)
+            {
+                Text.Append(' ').Append(name).Append(':').Append(G(value));
+            }
         }
 
-        Int("lost", U(tcp.Lost));
-        Int("sacked", state == SocketState.Listen ? 0 : U(tcp.Sacked));
-        Int("dsack_dups", U(tcp.DsackDups));
-        Int("fackets", U(tcp.Fackets));
-        if (tcp.Reordering != 3)
+        /// <summary>" name:value" when the value is there and not zero.</summary>
+        public void Int(string name, ulong? value)
         {
-            sb.Append(CultureInfo.InvariantCulture, $" reordering:{tcp.Reordering}");
+            if (value is ulong v && v != 0)
+            {
+                Text.Append(' ').Append(name).Append(':').Append(v.ToString(CultureInfo.InvariantCulture));
+            }
         }
-
-        Int("reord_seen", U(tcp.ReorderSeen));
-        Num("rcv_rtt", Ms(tcp.RcvRtt), tcp.RcvRtt > TimeSpan.Zero);
-        Int("rcv_space", U(tcp.RcvSpace));
-        Int("rcv_ssthresh", U(tcp.RcvSsThresh));
-        Int("notsent", U(tcp.NotSentBytes));
-        if (tcp.MinRtt is TimeSpan minRtt && minRtt > TimeSpan.Zero && minRtt.Ticks != uint.MaxValue * 10L)
-        {
-            sb.Append(" minrtt:").Append(G(Ms(minRtt)));
-        }
-
-        Int("rcv_ooopack", U(tcp.RcvOooPack));
-        Int("snd_wnd", U(tcp.SndWnd));
-        Int("rcv_wnd", U(tcp.RcvWnd));
-        Int("rehash", U(tcp.Rehash));
-        return sb.Length == 0 ? string.Empty : sb.ToString(1, sb.Length - 1);
     }
 
     /// <summary>C's %g: six significant digits, no trailing zeros.</summary>
