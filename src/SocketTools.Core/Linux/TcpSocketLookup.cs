@@ -26,20 +26,20 @@ internal sealed class TcpSocketLookup : IDisposable
         _names = names;
     }
 
-    /// <summary>Opens the netlink socket once, in <paramref name="netns"/> when given.</summary>
-    public static TcpSocketLookup Open(string? netns)
+    /// <summary>Opens the netlink socket and the interface names once, in <paramref name="netns"/> when given (entered once).</summary>
+    public static TcpSocketLookup Open(string? netns) => NetworkNamespace.Run(netns, () =>
     {
-        var socket = NetlinkSocket.Open(netns);
+        var socket = NetlinkSocket.Open(null);
         try
         {
-            return new TcpSocketLookup(socket, InterfaceNames.Open(netns));
+            return new TcpSocketLookup(socket, InterfaceNames.Open(null));
         }
         catch
         {
             socket.Dispose();
             throw;
         }
-    }
+    });
 
     /// <summary>
     /// The socket as it is now, or null when it is gone (or its 4-tuple belongs to a newer socket).
