@@ -1,30 +1,27 @@
-using SocketTools.Linux;
+using SocketTools.Platform;
 using SocketTools.Query;
 
 namespace SocketTools;
 
 /// <summary>
-/// The core's entry point: picks the source for a query, streams its sockets, checks the whole
-/// query in process, and adds what the query asked for.
+/// The core's entry point: streams a query's sockets from the platform's source (which decides how
+/// to read them), checks the whole query in process, and adds what the query asked for (owners).
 /// </summary>
 public static class SocketReader
 {
     /// <summary>Streams the sockets that match <paramref name="query"/>.</summary>
     public static IEnumerable<SocketInfo> Read(SocketQuery query, QueryDiagnostics? diagnostics = null,
         CancellationToken cancellationToken = default) =>
-        Read(query, diagnostics ?? new QueryDiagnostics(), cancellationToken, new LinuxSocketSource());
+        Read(query, diagnostics ?? new QueryDiagnostics(), cancellationToken, Platform.Sources);
 
     /// <summary>
     /// Reads what <c>ss -s</c> prints for <paramref name="networkNamespace"/> (the caller's own when
-    /// null) from /proc/net/sockstat, sockstat6 and snmp.
+    /// null): on Linux from /proc/net/sockstat, sockstat6 and snmp.
     /// </summary>
-    public static SocketSummary ReadSummary(string? networkNamespace = null, QueryDiagnostics? diagnostics = null)
-    {
-        string? ns = string.IsNullOrWhiteSpace(networkNamespace) ? null : networkNamespace;
-        var summary = SockStat.Read(ns);
-        diagnostics?.Note($"Source: /proc/net/sockstat, sockstat6 and snmp{NetlinkSource.In(ns)} (what ss -s reads).");
-        return summary;
-    }
+    public static SocketSummary ReadSummary(string? networkNamespace = null, QueryDiagnostics? diagnostics = null) =>
+        Platform.ReadSummary(networkNamespace, diagnostics);
+
+    private static ISocketPlatform Platform => SocketPlatform.Current;
 
     /// <summary>
     /// <see cref="Read(SocketQuery, QueryDiagnostics?, CancellationToken)"/> with another source (tests: the
@@ -37,7 +34,7 @@ public static class SocketReader
 
         // Owners: only when asked for or filtered by process. One /proc pass runs in the background
         // while the sockets are read (OwnerScan); only the sockets that matched get owners attached.
-        return query.NeedsOwners ? OwnerEnrichment.Apply(sockets, query, diagnostics, cancellationToken) : sockets;
+        return query.NeedsOwners ? OwnerEnrichment.Apply(sockets, query, diagnostics, Platform.Owners, cancellationToken) : sockets;
     }
 
     /// <summary>The sockets of the query's source that match everything but the process filters.</summary>

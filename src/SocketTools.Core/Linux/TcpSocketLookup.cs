@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Net;
 using SocketTools.Native;
+using SocketTools.Platform;
 
 namespace SocketTools.Linux;
 
@@ -11,7 +12,7 @@ namespace SocketTools.Linux;
 /// request (SYN-RECV) and TIME-WAIT sockets are all in the established hash; a listener is found by
 /// the listener lookup.
 /// </summary>
-internal sealed class TcpSocketLookup : IDisposable
+internal sealed class TcpSocketLookup : ISocketLookup
 {
     /// <summary>ESTALE: the 4-tuple answers with a socket whose cookie is not the one asked for.</summary>
     internal const int ESTALE = 116;

@@ -153,7 +153,7 @@ public sealed class QueryParameters
     /// namespace or process name, an undefined protocol or family; and a namespace that is not a
     /// name or an absolute path (InvalidArgument) or does not exist (ObjectNotFound). A process id
     /// that names no process (0 included) is not an error here: it holds no socket, and the
-    /// cmdlets report it as Get-Process does (<see cref="Linux.SocketProcesses.ProcessNotFound"/>).
+    /// cmdlets report it as Get-Process does (<see cref="SocketProcesses.ProcessNotFound"/>).
     /// </summary>
     private void CheckValues()
     {
@@ -173,7 +173,7 @@ public sealed class QueryParameters
             throw Invalid("EmptyNetworkNamespace", "The network namespace is empty. Give a name from 'ip netns list' or a path, or leave -NetworkNamespace out.");
         }
 
-        Linux.NetworkNamespace.Check(NetworkNamespace);
+        Platform.SocketPlatform.Current.Namespaces.Check(NetworkNamespace);
 
         foreach (string? name in ProcessName ?? [])
         {

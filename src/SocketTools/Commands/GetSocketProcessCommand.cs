@@ -1,5 +1,4 @@
 using System.Management.Automation;
-using SocketTools.Linux;
 using SocketTools.Query;
 
 namespace SocketTools.Commands;

@@ -1,15 +1,16 @@
+using SocketTools.Platform;
 using SocketTools.Query;
 
-namespace SocketTools.Linux;
+namespace SocketTools;
 
 /// <summary>
 /// The owner step of <see cref="SocketReader.Read(Query.SocketQuery, QueryDiagnostics?, CancellationToken)"/>, only when
-/// the query needs owners: the /proc pass (<see cref="OwnerIndex"/>) starts in the background when the
-/// sockets start to be read and records every socket's owners; the matching sockets are buffered,
-/// the pass is finished (the reading thread joins it), their owners are filled in and the process
-/// filters applied.
+/// the query needs owners: the platform's owner pass (<see cref="IOwnerResolver.StartScan"/>) starts
+/// in the background when the sockets start to be read and records every socket's owners; the
+/// matching sockets are buffered, the pass is finished (the reading thread joins it), their owners
+/// are filled in and the process filters applied.
 /// </summary>
-public static class OwnerEnrichment
+internal static class OwnerEnrichment
 {
     /// <summary>The warning raised (once per call) when some processes' fds could not be read.</summary>
     public static string DeniedWarning(int denied) =>
@@ -17,7 +18,7 @@ public static class OwnerEnrichment
         "they belong to other users). Every socket is still listed. Run as root to see every owner.";
 
     /// <summary>The -Verbose note on an owner scan: its counts, and how many of the sockets it found owners for.</summary>
-    public static string ScanNote(OwnerIndex index, int sockets, int owned) =>
+    public static string ScanNote(ISocketOwners index, int sockets, int owned) =>
         index.ScannedProcesses + index.DeniedProcesses + index.VanishedProcesses == 0
             ? $"Owner scan: not needed ({sockets} socket(s), none with an inode to look up)."
             : $"Owner scan of /proc: {index.ScannedProcesses} process(es) read, {index.ScannedFds} fd(s) listed, "
@@ -25,12 +26,12 @@ public static class OwnerEnrichment
 
     /// <summary>Fills owners of <paramref name="sockets"/> and keeps those that pass the query's process filters.</summary>
     public static IEnumerable<SocketInfo> Apply(IEnumerable<SocketInfo> sockets, SocketQuery query,
-        QueryDiagnostics diagnostics, CancellationToken cancellationToken = default)
+        QueryDiagnostics diagnostics, IOwnerResolver owners, CancellationToken cancellationToken = default)
     {
         var buffered = new List<SocketInfo>();
-        OwnerIndex index;
+        ISocketOwners index;
         bool anyInode = false;
-        using (var scan = OwnerScan.Start(null, null, background: true, cancellationToken))
+        using (var scan = owners.StartScan(cancellationToken))
         {
             foreach (var socket in sockets)
             {
@@ -39,7 +40,7 @@ public static class OwnerEnrichment
             }
 
             // No socket with an inode: nothing to look up (and no /proc error or warning).
-            index = anyInode ? scan.Finish() : OwnerIndex.Empty;
+            index = anyInode ? scan.Finish() : owners.None;
         }
 
         bool filterPids = query.ProcessIds.Count > 0;
