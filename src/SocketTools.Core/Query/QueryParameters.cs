@@ -64,6 +64,25 @@ public sealed class QueryParameters
     /// <summary>-Source: which backend answers.</summary>
     public SocketSourceKind Source { get; set; }
 
+    /// <summary>
+    /// The parameters a cmdlet was called with: each bound parameter named like a property here
+    /// (-Protocol, -State, -LocalPort, -Listening …) sets it; the cmdlet's others (-Interval,
+    /// -Summary, -Id …) are not query parameters and are passed over. Switches come as bool.
+    /// </summary>
+    public static QueryParameters FromBound(IEnumerable<KeyValuePair<string, object?>> bound)
+    {
+        ArgumentNullException.ThrowIfNull(bound);
+        var parameters = new QueryParameters();
+        foreach (var (name, value) in bound)
+        {
+            var property = typeof(QueryParameters).GetProperty(name,
+                System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.IgnoreCase);
+            property?.SetValue(parameters, value);
+        }
+
+        return parameters;
+    }
+
     /// <summary>Resolves the parameters into a query.</summary>
     public SocketQuery ToQuery()
     {
