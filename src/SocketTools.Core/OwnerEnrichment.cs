@@ -24,6 +24,10 @@ internal static class OwnerEnrichment
             : $"Owner scan of /proc: {index.ScannedProcesses} process(es) read, {index.ScannedFds} fd(s) listed, "
               + $"{index.DeniedProcesses} denied, {index.VanishedProcesses} vanished; {owned} of {sockets} socket(s) have an owner.";
 
+    /// <summary>The -Verbose note when the states asked for cannot have owners, so no owner pass ran.</summary>
+    public static string NoScanNote(int sockets) =>
+        $"Owner scan: not needed ({sockets} socket(s); SYN-RECV and TIME-WAIT sockets have no inode, so no process holds them).";
+
     /// <summary>Fills owners of <paramref name="sockets"/> and keeps those that pass the query's process filters.</summary>
     public static IEnumerable<SocketInfo> Apply(IEnumerable<SocketInfo> sockets, SocketQuery query,
         QueryDiagnostics diagnostics, IOwnerResolver owners, CancellationToken cancellationToken = default)
@@ -31,7 +35,10 @@ internal static class OwnerEnrichment
         var buffered = new List<SocketInfo>();
         ISocketOwners index;
         bool anyInode = false;
-        using (var scan = owners.StartScan(cancellationToken))
+
+        // TIME-WAIT and SYN-RECV only: no socket can have an owner, so no pass is started at all.
+        bool lookUp = query.CanHaveOwners;
+        using (var scan = lookUp ? owners.StartScan(cancellationToken) : null)
         {
             foreach (var socket in sockets)
             {
@@ -40,7 +47,7 @@ internal static class OwnerEnrichment
             }
 
             // No socket with an inode: nothing to look up (and no /proc error or warning).
-            index = anyInode ? scan.Finish() : owners.None;
+            index = anyInode && scan is not null ? scan.Finish() : owners.None;
         }
 
         bool filterPids = query.ProcessIds.Count > 0;
@@ -56,7 +63,7 @@ internal static class OwnerEnrichment
             owned += socket.Owners.Count > 0 ? 1 : 0;
         }
 
-        diagnostics.Note(ScanNote(index, buffered.Count, owned));
+        diagnostics.Note(lookUp ? ScanNote(index, buffered.Count, owned) : NoScanNote(buffered.Count));
 
         // With -ProcessId alone, the owners of the other processes only matter for the sockets those
         // processes hold: when they hold none, there is nothing to warn about.
