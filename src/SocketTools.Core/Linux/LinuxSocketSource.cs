@@ -61,42 +61,13 @@ internal sealed class LinuxSocketSource : ISocketSource
             for (int i = 0; i < protocols.Count; i++)
             {
                 var protocol = protocols[i];
-                NetlinkException? failure = null;
-                SocketFamily? last = null;
-                using (var e = netlink.Enumerate(query with { Protocols = [protocol] }, diagnostics, cancellationToken).GetEnumerator())
+                var outcome = new Outcome();
+                foreach (var socket in FromNetlink(netlink, query, protocol, outcome, diagnostics, cancellationToken))
                 {
-                    while (true)
-                    {
-                        try
-                        {
-                            if (!e.MoveNext())
-                            {
-                                break;
-                            }
-                        }
-                        catch (NetlinkException ex) when (IsUnsupported(ex, protocol) || (ex.MeansUnavailable && query.Source == SocketSourceKind.Auto))
-                        {
-                            failure = ex;
-                            break;
-                        }
-
-                        var socket = e.Current;
-                        if (socket.Protocol != protocol)
-                        {
-                            continue;   // asked for one protocol: keep that one
-                        }
-
-                        if (socket.Family != last)
-                        {
-                            // Sockets come grouped by family: record each once, not once per socket.
-                            diagnostics.Answered(protocol, socket.Family, SocketSources.Netlink);
-                            last = socket.Family;
-                        }
-
-                        yield return socket;
-                    }
+                    yield return socket;
                 }
 
+                var failure = outcome.Failure;
                 if (failure is null)
                 {
                     // netlink answered for every family of the protocol, with sockets or without.
@@ -133,6 +104,53 @@ internal sealed class LinuxSocketSource : ISocketSource
         {
             (netlink as IDisposable)?.Dispose();
         }
+    }
+
+    /// <summary>
+    /// netlink's sockets of one protocol. A failure the caller decides on (no diag module for the
+    /// protocol; netlink unavailable, with Auto) ends the sockets and is left in <paramref name="outcome"/>.
+    /// </summary>
+    private static IEnumerable<SocketInfo> FromNetlink(ISocketSource netlink, SocketQuery query, SocketProtocol protocol,
+        Outcome outcome, QueryDiagnostics diagnostics, CancellationToken cancellationToken)
+    {
+        SocketFamily? last = null;
+        using var e = netlink.Enumerate(query with { Protocols = [protocol] }, diagnostics, cancellationToken).GetEnumerator();
+        while (true)
+        {
+            try
+            {
+                if (!e.MoveNext())
+                {
+                    yield break;
+                }
+            }
+            catch (NetlinkException ex) when (IsUnsupported(ex, protocol) || (ex.MeansUnavailable && query.Source == SocketSourceKind.Auto))
+            {
+                outcome.Failure = ex;
+                yield break;
+            }
+
+            var socket = e.Current;
+            if (socket.Protocol != protocol)
+            {
+                continue;   // asked for one protocol: keep that one
+            }
+
+            if (socket.Family != last)
+            {
+                // Sockets come grouped by family: record each once, not once per socket.
+                diagnostics.Answered(protocol, socket.Family, SocketSources.Netlink);
+                last = socket.Family;
+            }
+
+            yield return socket;
+        }
+    }
+
+    /// <summary>How one protocol's netlink read ended.</summary>
+    private sealed class Outcome
+    {
+        public NetlinkException? Failure { get; set; }
     }
 
     /// <summary>

@@ -107,47 +107,10 @@ public sealed class ProcNetSource : ISocketSource
                     continue;
                 }
 
-                // One large read per table: the kernel walks its (host-wide) hash tables once per read
-                // call and resumes by position between calls, which can skip or repeat entries while
-                // other namespaces add and remove sockets. Repeats of an inode are dropped.
-                string text = ProcFiles.ReadAllText(stream, _root + "/" + file);
-                var seen = new HashSet<ulong>();
-                int count = 0;
-                int start = text.IndexOf('\n') + 1;   // the header line
-                while (start > 0 && start < text.Length)
+                foreach (var socket in ReadTable(stream, file, protocol, v6, names, diagnostics, cancellationToken))
                 {
-                    cancellationToken.ThrowIfCancellationRequested();
-                    int end = text.IndexOf('\n', start);
-                    if (end < 0)
-                    {
-                        end = text.Length;
-                    }
-
-                    int length = end - start;
-                    int lineStart = start;
-                    start = end + 1;
-                    if (length == 0)
-                    {
-                        continue;
-                    }
-
-                    var socket = Parse(text, lineStart, length, protocol, v6, names, out bool embryo);
-                    if (socket is null)
-                    {
-                        diagnostics.SkippedRecords++;
-                        continue;
-                    }
-
-                    if (embryo || (socket.Inode != 0 && !seen.Add(socket.Inode)))
-                    {
-                        continue;
-                    }
-
-                    count++;
                     yield return socket;
                 }
-
-                diagnostics.Note($"{_root}/{file}: {count} socket(s).");
             }
         }
         finally
@@ -158,6 +121,53 @@ public sealed class ProcNetSource : ISocketSource
                 s?.Dispose();
             }
         }
+    }
+
+    /// <summary>The sockets of one table, read in one go; a line that cannot be parsed is counted and skipped.</summary>
+    private IEnumerable<SocketInfo> ReadTable(FileStream stream, string file, SocketProtocol protocol, bool v6, InterfaceNames? names,
+        QueryDiagnostics diagnostics, CancellationToken cancellationToken)
+    {
+        // One large read per table: the kernel walks its (host-wide) hash tables once per read
+        // call and resumes by position between calls, which can skip or repeat entries while
+        // other namespaces add and remove sockets. Repeats of an inode are dropped.
+        string text = ProcFiles.ReadAllText(stream, _root + "/" + file);
+        var seen = new HashSet<ulong>();
+        int count = 0;
+        int start = text.IndexOf('\n') + 1;   // the header line
+        while (start > 0 && start < text.Length)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            int end = text.IndexOf('\n', start);
+            if (end < 0)
+            {
+                end = text.Length;
+            }
+
+            int length = end - start;
+            int lineStart = start;
+            start = end + 1;
+            if (length == 0)
+            {
+                continue;
+            }
+
+            var socket = Parse(text, lineStart, length, protocol, v6, names, out bool embryo);
+            if (socket is null)
+            {
+                diagnostics.SkippedRecords++;
+                continue;
+            }
+
+            if (embryo || (socket.Inode != 0 && !seen.Add(socket.Inode)))
+            {
+                continue;
+            }
+
+            count++;
+            yield return socket;
+        }
+
+        diagnostics.Note($"{_root}/{file}: {count} socket(s).");
     }
 
     private static SocketInfo? Parse(string text, int start, int length, SocketProtocol protocol, bool v6,
