@@ -1,3 +1,5 @@
+using SocketTools.Query;
+
 namespace SocketTools;
 
 /// <summary>
@@ -10,6 +12,7 @@ namespace SocketTools;
 public sealed class QueryDiagnostics
 {
     private readonly HashSet<string> _warned = [];
+    private readonly List<SourcePart> _parts = [];
 
     /// <summary>Raised once per distinct warning text.</summary>
     public event Action<string>? Warning;
@@ -26,8 +29,20 @@ public sealed class QueryDiagnostics
     /// <summary>How often a netlink dump was restarted because the kernel's socket table changed under it.</summary>
     public int DumpRestarts { get; internal set; }
 
-    /// <summary>The source that answered ("netlink", "proc" or "netlink+proc").</summary>
-    public string? SourceUsed { get; internal set; }
+    /// <summary>The sources that answered: recorded by the platform's composing source, which alone decides between them.</summary>
+    public SocketSources Sources { get; private set; }
+
+    /// <summary>Which source answered for each protocol and family, in the order they were read.</summary>
+    public IReadOnlyList<SourcePart> SourceParts => _parts;
+
+    /// <summary>The sources that answered as text: "netlink", "proc" or "netlink+proc" (null when none did).</summary>
+    public string? SourceUsed => Sources switch
+    {
+        SocketSources.Netlink => "netlink",
+        SocketSources.Proc => "proc",
+        SocketSources.Netlink | SocketSources.Proc => "netlink+proc",
+        _ => null,
+    };
 
     /// <summary>Every warning raised so far.</summary>
     public List<string> Warnings { get; } = [];
@@ -43,6 +58,42 @@ public sealed class QueryDiagnostics
             Warnings.Add(message);
             Warning?.Invoke(message);
         }
+    }
+
+    /// <summary>Records that <paramref name="source"/> answered (part of) the query.</summary>
+    internal void Used(SocketSources source) => Sources |= source;
+
+    /// <summary>
+    /// Records that <paramref name="source"/> answered for <paramref name="protocol"/> and
+    /// <paramref name="family"/>, unless a source already did; returns whether this is the first.
+    /// </summary>
+    internal bool Answered(SocketProtocol protocol, SocketFamily family, SocketSources source)
+    {
+        foreach (var part in _parts)
+        {
+            if (part.Protocol == protocol && part.Family == family)
+            {
+                return false;
+            }
+        }
+
+        _parts.Add(new SourcePart(protocol, family, source));
+        Sources |= source;
+        return true;
+    }
+
+    /// <summary>Whether a source already answered for <paramref name="protocol"/> and <paramref name="family"/>.</summary>
+    internal bool WasAnswered(SocketProtocol protocol, SocketFamily family)
+    {
+        foreach (var part in _parts)
+        {
+            if (part.Protocol == protocol && part.Family == family)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Records a note on what the query did and raises <see cref="Noted"/>.</summary>

@@ -1,6 +1,7 @@
 using System.Collections;
 using System.Management.Automation;
 using System.Management.Automation.Language;
+using SocketTools.Platform;
 using SocketTools.Query;
 
 namespace SocketTools.Commands;
@@ -81,11 +82,11 @@ public sealed class NetworkNamespaceCompleter : IArgumentCompleter
             yield break;
         }
 
-        foreach (string name in SocketTools.Linux.NetworkNamespace.Names())
+        foreach (string name in SocketPlatform.Current.Namespaces.Names())
         {
             if (name.StartsWith(word, StringComparison.OrdinalIgnoreCase))
             {
-                yield return new CompletionResult(Quote(name), name, CompletionResultType.ParameterValue, SocketTools.Linux.NetworkNamespace.PathOf(name));
+                yield return new CompletionResult(Quote(name), name, CompletionResultType.ParameterValue, SocketPlatform.Current.Namespaces.PathOf(name));
             }
         }
     }
@@ -103,7 +104,7 @@ public sealed class ProcessNameCompleter : IArgumentCompleter
         string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
     {
         string word = wordToComplete.Trim('\'', '"');
-        foreach (string name in SocketTools.Linux.ProcessInfo.RunningNames())
+        foreach (string name in SocketPlatform.Current.Processes.RunningNames())
         {
             if (name.StartsWith(word, StringComparison.OrdinalIgnoreCase))
             {

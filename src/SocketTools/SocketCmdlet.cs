@@ -1,5 +1,4 @@
 using System.Management.Automation;
-using SocketTools.Linux;
 using SocketTools.Query;
 
 namespace SocketTools.Commands;
@@ -25,10 +24,12 @@ public abstract class SocketCmdlet : PSCmdlet, IDisposable
     }
 
     /// <summary>
-    /// Resolves parameters into a query; a bad value ends the command before any output. A
-    /// namespace that does not exist is a non-terminating error (see <see cref="Fail"/>): null then.
+    /// Resolves parameters into a query, a watcher …; a bad value ends the command before any output.
+    /// Something that does not exist, such as a namespace, is a non-terminating error (see
+    /// <see cref="Fail"/>): null then.
     /// </summary>
-    protected SocketQuery? ResolveQuery(Func<SocketQuery> resolve)
+    protected T? Resolve<T>(Func<T> resolve)
+        where T : class
     {
         try
         {
@@ -40,6 +41,14 @@ public abstract class SocketCmdlet : PSCmdlet, IDisposable
             return null;
         }
     }
+
+    /// <summary>
+    /// The query parameters this cmdlet was called with: every bound parameter named like a
+    /// <see cref="QueryParameters"/> property (-Protocol, -State, -LocalPort …; switches as bool).
+    /// The cmdlet sets what it decides itself (Watch-TcpTimer's protocol) on the result.
+    /// </summary>
+    protected QueryParameters BoundQueryParameters() => QueryParameters.FromBound(
+        MyInvocation.BoundParameters.Select(p => KeyValuePair.Create<string, object?>(p.Key, p.Value is SwitchParameter s ? s.IsPresent : p.Value)));
 
     /// <summary>
     /// Reports a core error. Something the user named that does not exist (ObjectNotFound: a
@@ -90,17 +99,26 @@ public abstract class SocketCmdlet : PSCmdlet, IDisposable
         return existing;
     }
 
-    /// <summary>Streams the sockets of <paramref name="query"/> to the pipeline.</summary>
-    protected void WriteSockets(SocketQuery query, QueryDiagnostics diagnostics) => WriteSockets(query, diagnostics, null);
-
     /// <summary>Streams the sockets of <paramref name="query"/> to the pipeline, each through <paramref name="wrap"/> when given.</summary>
-    protected void WriteSockets(SocketQuery query, QueryDiagnostics diagnostics, Func<SocketInfo, object>? wrap)
+    protected void WriteSockets(SocketQuery query, QueryDiagnostics diagnostics, Func<SocketInfo, object>? wrap = null) =>
+        Stream(() => SocketReader.Read(query, diagnostics, Cancellation), wrap);
+
+    /// <summary>Writes the ss -s counts of <paramref name="networkNamespace"/> (the caller's own when null).</summary>
+    protected void WriteSummary(string? networkNamespace) =>
+        Stream<SocketSummary>(() => [SocketReader.ReadSummary(networkNamespace, NewDiagnostics())], target: networkNamespace);
+
+    /// <summary>
+    /// Writes what <paramref name="items"/> yields as it arrives (each through <paramref name="wrap"/>
+    /// when given), on this, the pipeline thread. Stopping the pipeline ends it quietly; a core
+    /// error is reported with <see cref="Fail"/> (about <paramref name="target"/> when it names nothing itself).
+    /// </summary>
+    protected void Stream<T>(Func<IEnumerable<T>> items, Func<T, object>? wrap = null, object? target = null)
     {
         try
         {
-            foreach (var socket in SocketReader.Read(query, diagnostics, Cancellation))
+            foreach (var item in items())
             {
-                WriteObject(wrap is null ? socket : wrap(socket));
+                WriteObject(wrap is null ? item : wrap(item));
             }
         }
         catch (OperationCanceledException) when (Cancellation.IsCancellationRequested)
@@ -109,20 +127,7 @@ public abstract class SocketCmdlet : PSCmdlet, IDisposable
         }
         catch (SocketToolsException e)
         {
-            Fail(e);
-        }
-    }
-
-    /// <summary>Writes the ss -s counts of <paramref name="networkNamespace"/> (the caller's own when null).</summary>
-    protected void WriteSummary(string? networkNamespace)
-    {
-        try
-        {
-            WriteObject(SocketReader.ReadSummary(networkNamespace, NewDiagnostics()));
-        }
-        catch (SocketToolsException e)
-        {
-            Fail(e, networkNamespace);
+            Fail(e, target);
         }
     }
 

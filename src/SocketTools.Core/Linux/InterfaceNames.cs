@@ -39,16 +39,17 @@ internal sealed unsafe class InterfaceNames : IDisposable
 
     /// <summary>
     /// Throws UnknownInterface (InvalidArgument) for the first of <paramref name="devices"/> that
-    /// <paramref name="netns"/> has no device of, as ss fails with "Cannot parse device".
+    /// the namespace of <paramref name="scope"/> has no device of, as ss fails with "Cannot parse device".
     /// </summary>
-    public static void RequireExisting(string? netns, IReadOnlyCollection<string> devices)
+    public static void RequireExisting(NamespaceScope scope, IReadOnlyCollection<string> devices)
     {
         if (devices.Count == 0)
         {
             return;
         }
 
-        var present = List(netns);
+        string? netns = scope.Name;
+        var present = scope.Run(() => List(null));
         foreach (string device in devices)
         {
             if (!present.Contains(device, StringComparer.Ordinal))

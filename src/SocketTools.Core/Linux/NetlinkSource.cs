@@ -6,8 +6,10 @@ namespace SocketTools.Linux;
 /// <summary>
 /// Enumerates sockets with netlink sock_diag: inet_diag per (protocol, family) for TCP, UDP and raw
 /// sockets, with the state set sent as idiag_states; unix_diag, packet_diag and netlink_diag once
-/// each. A family whose diag module the kernel lacks (raw_diag, packet_diag …) does not fail the
-/// query: /proc/net answers for it (Auto source) or it is skipped, with a warning.
+/// each. A protocol whose diag module the kernel lacks (raw_diag, packet_diag …) ends the
+/// enumeration with its <see cref="NetlinkException"/>: what happens then (/proc/net answers for it,
+/// or it is skipped) is decided by <see cref="LinuxSocketSource"/>, the one place that chooses
+/// between netlink and /proc/net.
 /// </summary>
 public sealed class NetlinkSource : ISocketSource
 {
@@ -22,20 +24,6 @@ public sealed class NetlinkSource : ISocketSource
     /// <summary>A source with another bytecode compiler (tests: bytecode the kernel rejects).</summary>
     internal NetlinkSource(Func<FilterNode?, Func<string, int?>, byte[]?>? compile) => _compile = compile ?? InetDiagBytecode.Compile;
 
-    private static (NetlinkSocket Socket, InterfaceNames Names) OpenSockets()
-    {
-        var socket = NetlinkSocket.Open(null);
-        try
-        {
-            return (socket, InterfaceNames.Open(null));
-        }
-        catch
-        {
-            socket.Dispose();
-            throw;
-        }
-    }
-
     /// <summary>The bytecode sent with every inet_diag dump; dropped for the rest of the query when the kernel rejects it.</summary>
     private sealed class InetFilter
     {
@@ -45,55 +33,106 @@ public sealed class NetlinkSource : ISocketSource
     /// <inheritdoc />
     public IEnumerable<SocketInfo> Enumerate(SocketQuery query, QueryDiagnostics diagnostics, CancellationToken cancellationToken)
     {
-        // Both sockets are opened on one trip into the namespace (each trip is a thread).
-        var opened = NetworkNamespace.Run(query.NetworkNamespace, OpenSockets);
-        using var socket = opened.Socket;
-        using var names = opened.Names;
-        socket.Diagnostics = diagnostics;
-        diagnostics.SourceUsed = "netlink";
-        diagnostics.Note($"Source: netlink sock_diag{In(query.NetworkNamespace)}.");
-
-        // Ports, addresses, the device and -Filter go to the kernel as bytecode, compiled once.
-        var conditions = query.KernelFilter();
-        var filter = new InetFilter { Bytecode = query.KernelBytecode ? _compile(conditions, names.IndexOf) : null };
-        diagnostics.Note(conditions is null
-            ? "Kernel filter: the states only (no port, address, device or filter condition)."
-            : filter.Bytecode is not null
-                ? $"Kernel filter: the states and {filter.Bytecode.Length} bytes of inet_diag bytecode for {conditions}; TCP, UDP and raw sockets are filtered by the kernel."
-                : $"Kernel filter: the states only; {conditions} is checked in process ({(query.KernelBytecode ? "it cannot be expressed as inet_diag bytecode" : "bytecode is turned off")}).");
-        byte[] request = new byte[NetlinkSocket.HeaderLength + InetDiag.RequestLength + 8 + (filter.Bytecode?.Length ?? 0)];
-        foreach (var protocol in Expand(query.Protocols))
+        using var scope = NamespaceScope.For(query.NetworkNamespace);
+        using var session = Bind(scope);
+        foreach (var socket in session.Enumerate(query, diagnostics, cancellationToken))
         {
-            uint states = query.States.KernelMask(protocol);
-            if (states == 0)
+            yield return socket;
+        }
+    }
+
+    /// <summary>A source for one query in <paramref name="scope"/>: see <see cref="Session"/>.</summary>
+    internal Session Bind(NamespaceScope scope) => new(_compile, scope);
+
+    /// <summary>
+    /// The netlink source of one query: its first call opens the sock_diag socket and the interface
+    /// names (through the query's scope, so the namespace is entered once), notes the source and the
+    /// kernel filter, and compiles the bytecode; later calls, which differ from the first in their
+    /// protocols only (<see cref="LinuxSocketSource"/> asks one protocol at a time), reuse all of it.
+    /// </summary>
+    internal sealed class Session(Func<FilterNode?, Func<string, int?>, byte[]?> compile, NamespaceScope scope) : ISocketSource, IDisposable
+    {
+        private NetlinkSocket? _socket;
+        private InterfaceNames? _names;
+        private InetFilter? _filter;
+        private FilterNode? _conditions;
+        private byte[] _request = [];
+
+        /// <inheritdoc />
+        public IEnumerable<SocketInfo> Enumerate(SocketQuery query, QueryDiagnostics diagnostics, CancellationToken cancellationToken)
+        {
+            if (_socket is null)
             {
-                continue;
+                Open(query, diagnostics);
             }
 
-            if (protocol is SocketProtocol.Unix or SocketProtocol.Packet or SocketProtocol.Netlink && conditions is not null)
+            foreach (var protocol in Expand(query.Protocols))
             {
-                diagnostics.Note($"{protocol} sockets: the kernel selects {(protocol == SocketProtocol.Unix ? "by state" : "all of them")}; the conditions are checked in process.");
-            }
+                uint states = query.States.KernelMask(protocol);
+                if (states == 0)
+                {
+                    continue;
+                }
 
-            IEnumerable<SocketInfo> sockets = protocol switch
-            {
-                SocketProtocol.Tcp or SocketProtocol.Udp or SocketProtocol.Raw =>
-                    DumpInet(socket, names, request, filter, query, protocol, states, diagnostics, cancellationToken),
-                SocketProtocol.Unix => DumpUnix(socket, request, query, states, cancellationToken),
-                SocketProtocol.Packet => DumpPacket(socket, names, request, query, cancellationToken),
-                SocketProtocol.Netlink => DumpNetlink(socket, request, query, cancellationToken),
-                _ => [],
-            };
+                if (protocol is SocketProtocol.Unix or SocketProtocol.Packet or SocketProtocol.Netlink && _conditions is not null)
+                {
+                    diagnostics.Note($"{protocol} sockets: the kernel selects {(protocol == SocketProtocol.Unix ? "by state" : "all of them")}; the conditions are checked in process.");
+                }
 
-            if (protocol is not SocketProtocol.Tcp and not SocketProtocol.Udp)
-            {
-                sockets = SkipUnsupported(sockets, protocol, query, diagnostics, cancellationToken);
-            }
+                IEnumerable<SocketInfo> sockets = protocol switch
+                {
+                    SocketProtocol.Tcp or SocketProtocol.Udp or SocketProtocol.Raw =>
+                        DumpInet(_socket!, _names!, _request, _filter!, query, protocol, states, diagnostics, cancellationToken),
+                    SocketProtocol.Unix => DumpUnix(_socket!, _request, query, states, cancellationToken),
+                    SocketProtocol.Packet => DumpPacket(_socket!, _names!, _request, query, cancellationToken),
+                    SocketProtocol.Netlink => DumpNetlink(_socket!, _request, query, cancellationToken),
+                    _ => [],
+                };
 
-            foreach (var item in sockets)
-            {
-                yield return item;
+                foreach (var item in sockets)
+                {
+                    yield return item;
+                }
             }
+        }
+
+        private void Open(SocketQuery query, QueryDiagnostics diagnostics)
+        {
+            // Both sockets are opened on the query's one trip into the namespace.
+            (_socket, _names) = scope.Run(OpenSockets);
+            _socket.Diagnostics = diagnostics;
+            diagnostics.Note($"Source: netlink sock_diag{In(query.NetworkNamespace)}.");
+
+            // Ports, addresses, the device and -Filter go to the kernel as bytecode, compiled once.
+            _conditions = query.KernelFilter();
+            _filter = new InetFilter { Bytecode = query.KernelBytecode ? compile(_conditions, _names.IndexOf) : null };
+            diagnostics.Note(_conditions is null
+                ? "Kernel filter: the states only (no port, address, device or filter condition)."
+                : _filter.Bytecode is not null
+                    ? $"Kernel filter: the states and {_filter.Bytecode.Length} bytes of inet_diag bytecode for {_conditions}; TCP, UDP and raw sockets are filtered by the kernel."
+                    : $"Kernel filter: the states only; {_conditions} is checked in process ({(query.KernelBytecode ? "it cannot be expressed as inet_diag bytecode" : "bytecode is turned off")}).");
+            _request = new byte[NetlinkSocket.HeaderLength + InetDiag.RequestLength + 8 + (_filter.Bytecode?.Length ?? 0)];
+        }
+
+        private static (NetlinkSocket Socket, InterfaceNames Names) OpenSockets()
+        {
+            var socket = NetlinkSocket.Open(null);
+            try
+            {
+                return (socket, InterfaceNames.Open(null));
+            }
+            catch
+            {
+                socket.Dispose();
+                throw;
+            }
+        }
+
+        /// <inheritdoc />
+        public void Dispose()
+        {
+            _names?.Dispose();
+            _socket?.Dispose();
         }
     }
 
@@ -213,61 +252,8 @@ public sealed class NetlinkSource : ISocketSource
         return socket.Dump(request, length, msg => NetlinkDiag.Parse(msg, memory), cancellationToken);
     }
 
-    /// <summary>
-    /// Passes <paramref name="sockets"/> through. When the kernel has no diag handler for the family
-    /// (ENOENT, EOPNOTSUPP: raw_diag is often left out), ends that family instead of the query: with
-    /// <see cref="SocketSourceKind.Auto"/> its /proc/net table answers for it (raw, unix and packet
-    /// have one), otherwise it is skipped; either way with one warning.
-    /// </summary>
-    private static IEnumerable<SocketInfo> SkipUnsupported(IEnumerable<SocketInfo> sockets, SocketProtocol protocol,
-        SocketQuery query, QueryDiagnostics diagnostics, CancellationToken cancellationToken)
-    {
-        int errno = 0;
-        using (var e = sockets.GetEnumerator())
-        {
-            while (true)
-            {
-                try
-                {
-                    if (!e.MoveNext())
-                    {
-                        break;
-                    }
-                }
-                catch (NetlinkException ex) when (ex.Operation == "Dump"
-                    && ex.Errno is Errno.ENOENT or Errno.EOPNOTSUPP or Errno.EPROTONOSUPPORT or Errno.EINVAL)
-                {
-                    errno = ex.Errno;
-                    break;
-                }
-
-                yield return e.Current;
-            }
-        }
-
-        if (errno == 0)
-        {
-            yield break;
-        }
-
-        string why = $"the kernel has no sock_diag handler for them ({Errno.Describe(errno)}; module {DiagModule(protocol)})";
-        if (query.Source != SocketSourceKind.Auto || protocol == SocketProtocol.Netlink)
-        {
-            diagnostics.Warn($"{protocol} sockets are not listed: {why}.");
-            yield break;
-        }
-
-        diagnostics.Warn($"{protocol} sockets are read from /proc/net: {why}.");
-        string? source = diagnostics.SourceUsed;
-        foreach (var socket in new ProcNetSource().Enumerate(query with { Protocols = [protocol] }, diagnostics, cancellationToken))
-        {
-            yield return socket;
-        }
-
-        diagnostics.SourceUsed = source == "netlink" ? "netlink+proc" : source;
-    }
-
-    private static string DiagModule(SocketProtocol protocol) => protocol switch
+    /// <summary>The kernel module that answers sock_diag for <paramref name="protocol"/> (for warnings).</summary>
+    internal static string DiagModule(SocketProtocol protocol) => protocol switch
     {
         SocketProtocol.Raw => "raw_diag",
         SocketProtocol.Unix => "unix_diag",

@@ -1,4 +1,3 @@
-using System.Runtime.ExceptionServices;
 using Microsoft.Win32.SafeHandles;
 using SocketTools.Native;
 
@@ -89,24 +88,29 @@ public static class NetworkNamespace
             $"'{nameOrPath}' is not a network namespace: {why}.", Errno.EINVAL)
         { RecommendedAction = Hint, Target = nameOrPath };
 
-    /// <summary>Runs <paramref name="work"/> in the namespace (or directly when <paramref name="nameOrPath"/> is null).</summary>
+    /// <summary>
+    /// Runs <paramref name="work"/> in the namespace (or directly when <paramref name="nameOrPath"/>
+    /// is null): one <see cref="NamespaceScope"/> for one piece of work. A query that opens several
+    /// things in a namespace uses one scope for all of them, so it enters once.
+    /// </summary>
     public static T Run<T>(string? nameOrPath, Func<T> work)
     {
-        if (string.IsNullOrEmpty(nameOrPath))
-        {
-            return work();
-        }
+        using var scope = NamespaceScope.For(nameOrPath);
+        return scope.Run(work);
+    }
 
+    /// <summary>Opens the file behind a namespace for setns, with typed errors; returns it and its path.</summary>
+    internal static (SafeFileHandle Handle, string Path) OpenHandle(string nameOrPath)
+    {
         string path = PathOf(nameOrPath);
         if (Directory.Exists(path))
         {
             throw NotANamespace(nameOrPath, path, "it is a directory");
         }
 
-        SafeFileHandle handle;
         try
         {
-            handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read);
+            return (File.OpenHandle(path, FileMode.Open, FileAccess.Read), path);
         }
         catch (FileNotFoundException e)
         {
@@ -122,44 +126,23 @@ public static class NetworkNamespace
                 $"Network namespace '{nameOrPath}' cannot be opened: permission denied.", Errno.EACCES, e)
             { RecommendedAction = "Entering another network namespace needs root (CAP_SYS_ADMIN).", Target = nameOrPath };
         }
+    }
 
-        using (handle)
+    /// <summary>Moves the calling thread into the namespace behind <paramref name="handle"/> (setns), with typed errors.</summary>
+    internal static void Enter(SafeFileHandle handle, string nameOrPath, string path)
+    {
+        if (Libc.SetNs((int)handle.DangerousGetHandle(), Libc.CLONE_NEWNET) != 0)
         {
-            T result = default!;
-            ExceptionDispatchInfo? failure = null;
-            var thread = new Thread(() =>
+            int errno = System.Runtime.InteropServices.Marshal.GetLastPInvokeError();
+            if (errno == Errno.EINVAL)
             {
-                try
-                {
-                    if (Libc.SetNs((int)handle.DangerousGetHandle(), Libc.CLONE_NEWNET) != 0)
-                    {
-                        int errno = System.Runtime.InteropServices.Marshal.GetLastPInvokeError();
-                        if (errno == Errno.EINVAL)
-                        {
-                            // setns(2) with CLONE_NEWNET: the file is not a network namespace.
-                            throw NotANamespace(nameOrPath, path, $"setns on {path} answers {Errno.Describe(errno)}");
-                        }
+                // setns(2) with CLONE_NEWNET: the file is not a network namespace.
+                throw NotANamespace(nameOrPath, path, $"setns on {path} answers {Errno.Describe(errno)}");
+            }
 
-                        throw new SocketToolsException("NetworkNamespaceEnterFailed", SocketToolsException.KindOf(errno),
-                            $"Cannot enter network namespace '{nameOrPath}': {Errno.Describe(errno)}.", errno)
-                        { RecommendedAction = "Entering another network namespace needs root (CAP_SYS_ADMIN).", Target = nameOrPath };
-                    }
-
-                    result = work();
-                }
-                catch (Exception e)
-                {
-                    failure = ExceptionDispatchInfo.Capture(e);
-                }
-            })
-            {
-                IsBackground = true,
-                Name = "SocketTools netns",
-            };
-            thread.Start();
-            thread.Join();
-            failure?.Throw();
-            return result;
+            throw new SocketToolsException("NetworkNamespaceEnterFailed", SocketToolsException.KindOf(errno),
+                $"Cannot enter network namespace '{nameOrPath}': {Errno.Describe(errno)}.", errno)
+            { RecommendedAction = "Entering another network namespace needs root (CAP_SYS_ADMIN).", Target = nameOrPath };
         }
     }
 }

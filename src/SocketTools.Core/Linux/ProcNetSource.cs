@@ -22,6 +22,7 @@ public sealed class ProcNetSource : ISocketSource
         + "and the queues, uid and peer of Unix sockets";
 
     private readonly string _root;
+    private readonly NamespaceScope? _scope;
 
     /// <summary>Reads the calling thread's (or the query's namespace's) /proc/net.</summary>
     public ProcNetSource()
@@ -32,8 +33,31 @@ public sealed class ProcNetSource : ISocketSource
     /// <summary>Reads the tables from <paramref name="root"/> instead (a directory of captured files, for tests).</summary>
     internal ProcNetSource(string root) => _root = root;
 
+    /// <summary>Reads /proc/net of one query's namespace, opening the tables through its <paramref name="scope"/>.</summary>
+    internal ProcNetSource(NamespaceScope scope)
+        : this(DefaultRoot) => _scope = scope;
+
     /// <inheritdoc />
     public IEnumerable<SocketInfo> Enumerate(SocketQuery query, QueryDiagnostics diagnostics, CancellationToken cancellationToken)
+    {
+        if (_scope is not null)
+        {
+            return Read(query, _scope, diagnostics, cancellationToken);
+        }
+
+        return ReadInOwnScope(query, diagnostics, cancellationToken);
+    }
+
+    private IEnumerable<SocketInfo> ReadInOwnScope(SocketQuery query, QueryDiagnostics diagnostics, CancellationToken cancellationToken)
+    {
+        using var scope = NamespaceScope.For(query.NetworkNamespace);
+        foreach (var socket in Read(query, scope, diagnostics, cancellationToken))
+        {
+            yield return socket;
+        }
+    }
+
+    private IEnumerable<SocketInfo> Read(SocketQuery query, NamespaceScope scope, QueryDiagnostics diagnostics, CancellationToken cancellationToken)
     {
         var tables = Tables(query);
         if (tables.Count == 0)
@@ -61,16 +85,15 @@ public sealed class ProcNetSource : ISocketSource
             diagnostics.Warn("The /proc/net source does not report the interface of IP sockets; -Interface matches packet sockets only.");
         }
 
-        var streams = ProcFiles.Open(query.NetworkNamespace, _root, tables.Select(t => t.File).ToArray());
+        var streams = ProcFiles.Open(scope, _root, tables.Select(t => t.File).ToArray());
         InterfaceNames? names = null;
         try
         {
-            diagnostics.SourceUsed = "proc";
             diagnostics.Note($"Source: /proc/net ({string.Join(", ", tables.Select(t => t.File))}){NetlinkSource.In(query.NetworkNamespace)}; "
                 + "every condition but the protocol and family is checked in process.");
             if (tables.Any(t => t.Protocol == SocketProtocol.Packet))
             {
-                names = _root == DefaultRoot ? InterfaceNames.Open(query.NetworkNamespace) : null;
+                names = _root == DefaultRoot ? scope.Run(() => InterfaceNames.Open(null)) : null;
             }
 
             for (int i = 0; i < tables.Count; i++)
@@ -84,47 +107,10 @@ public sealed class ProcNetSource : ISocketSource
                     continue;
                 }
 
-                // One large read per table: the kernel walks its (host-wide) hash tables once per read
-                // call and resumes by position between calls, which can skip or repeat entries while
-                // other namespaces add and remove sockets. Repeats of an inode are dropped.
-                string text = ProcFiles.ReadAllText(stream, _root + "/" + file);
-                var seen = new HashSet<ulong>();
-                int count = 0;
-                int start = text.IndexOf('\n') + 1;   // the header line
-                while (start > 0 && start < text.Length)
+                foreach (var socket in ReadTable(stream, file, protocol, v6, names, diagnostics, cancellationToken))
                 {
-                    cancellationToken.ThrowIfCancellationRequested();
-                    int end = text.IndexOf('\n', start);
-                    if (end < 0)
-                    {
-                        end = text.Length;
-                    }
-
-                    int length = end - start;
-                    int lineStart = start;
-                    start = end + 1;
-                    if (length == 0)
-                    {
-                        continue;
-                    }
-
-                    var socket = Parse(text, lineStart, length, protocol, v6, names, out bool embryo);
-                    if (socket is null)
-                    {
-                        diagnostics.SkippedRecords++;
-                        continue;
-                    }
-
-                    if (embryo || (socket.Inode != 0 && !seen.Add(socket.Inode)))
-                    {
-                        continue;
-                    }
-
-                    count++;
                     yield return socket;
                 }
-
-                diagnostics.Note($"{_root}/{file}: {count} socket(s).");
             }
         }
         finally
@@ -135,6 +121,53 @@ public sealed class ProcNetSource : ISocketSource
                 s?.Dispose();
             }
         }
+    }
+
+    /// <summary>The sockets of one table, read in one go; a line that cannot be parsed is counted and skipped.</summary>
+    private IEnumerable<SocketInfo> ReadTable(FileStream stream, string file, SocketProtocol protocol, bool v6, InterfaceNames? names,
+        QueryDiagnostics diagnostics, CancellationToken cancellationToken)
+    {
+        // One large read per table: the kernel walks its (host-wide) hash tables once per read
+        // call and resumes by position between calls, which can skip or repeat entries while
+        // other namespaces add and remove sockets. Repeats of an inode are dropped.
+        string text = ProcFiles.ReadAllText(stream, _root + "/" + file);
+        var seen = new HashSet<ulong>();
+        int count = 0;
+        int start = text.IndexOf('\n') + 1;   // the header line
+        while (start > 0 && start < text.Length)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            int end = text.IndexOf('\n', start);
+            if (end < 0)
+            {
+                end = text.Length;
+            }
+
+            int length = end - start;
+            int lineStart = start;
+            start = end + 1;
+            if (length == 0)
+            {
+                continue;
+            }
+
+            var socket = Parse(text, lineStart, length, protocol, v6, names, out bool embryo);
+            if (socket is null)
+            {
+                diagnostics.SkippedRecords++;
+                continue;
+            }
+
+            if (embryo || (socket.Inode != 0 && !seen.Add(socket.Inode)))
+            {
+                continue;
+            }
+
+            count++;
+            yield return socket;
+        }
+
+        diagnostics.Note($"{_root}/{file}: {count} socket(s).");
     }
 
     private static SocketInfo? Parse(string text, int start, int length, SocketProtocol protocol, bool v6,
@@ -203,7 +236,14 @@ internal static class ProcFiles
     /// <paramref name="netns"/>; the open files keep showing that namespace on any thread. A file that
     /// does not exist is null; a denied one is a PermissionDenied error.
     /// </summary>
-    public static FileStream?[] Open(string? netns, string root, IReadOnlyList<string> names) => NetworkNamespace.Run(netns, () =>
+    public static FileStream?[] Open(string? netns, string root, IReadOnlyList<string> names)
+    {
+        using var scope = NamespaceScope.For(netns);
+        return Open(scope, root, names);
+    }
+
+    /// <summary>Opens <paramref name="names"/> under <paramref name="root"/> through a query's <paramref name="scope"/>, as <see cref="Open(string?, string, IReadOnlyList{string})"/> does.</summary>
+    public static FileStream?[] Open(NamespaceScope scope, string root, IReadOnlyList<string> names) => scope.Run(() =>
     {
         var streams = new FileStream?[names.Count];
         try

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Net;
 using SocketTools.Native;
+using SocketTools.Platform;
 
 namespace SocketTools.Linux;
 
@@ -11,7 +12,7 @@ namespace SocketTools.Linux;
 /// request (SYN-RECV) and TIME-WAIT sockets are all in the established hash; a listener is found by
 /// the listener lookup.
 /// </summary>
-internal sealed class TcpSocketLookup : IDisposable
+internal sealed class TcpSocketLookup : ISocketLookup
 {
     /// <summary>ESTALE: the 4-tuple answers with a socket whose cookie is not the one asked for.</summary>
     internal const int ESTALE = 116;
@@ -26,20 +27,20 @@ internal sealed class TcpSocketLookup : IDisposable
         _names = names;
     }
 
-    /// <summary>Opens the netlink socket once, in <paramref name="netns"/> when given.</summary>
-    public static TcpSocketLookup Open(string? netns)
+    /// <summary>Opens the netlink socket and the interface names once, in <paramref name="netns"/> when given (entered once).</summary>
+    public static TcpSocketLookup Open(string? netns) => NetworkNamespace.Run(netns, () =>
     {
-        var socket = NetlinkSocket.Open(netns);
+        var socket = NetlinkSocket.Open(null);
         try
         {
-            return new TcpSocketLookup(socket, InterfaceNames.Open(netns));
+            return new TcpSocketLookup(socket, InterfaceNames.Open(null));
         }
         catch
         {
             socket.Dispose();
             throw;
         }
-    }
+    });
 
     /// <summary>
     /// The socket as it is now, or null when it is gone (or its 4-tuple belongs to a newer socket).

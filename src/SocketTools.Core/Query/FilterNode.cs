@@ -5,7 +5,7 @@ namespace SocketTools.Query;
 /// <summary>
 /// One node of a parsed ss filter expression. Nodes are evaluated in process
 /// (<see cref="Matches"/>, ss's run_ssfilter) and compiled to inet_diag bytecode
-/// (<see cref="Linux.InetDiagBytecode"/>, ss's ssfilter_bytecompile); both give the same answer
+/// (the Linux source's inet_diag bytecode, as ss's ssfilter_bytecompile); both give the same answer
 /// except where noted on <see cref="AutoBoundNode"/>.
 /// </summary>
 public abstract class FilterNode

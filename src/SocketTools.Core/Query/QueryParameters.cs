@@ -64,6 +64,25 @@ public sealed class QueryParameters
     /// <summary>-Source: which backend answers.</summary>
     public SocketSourceKind Source { get; set; }
 
+    /// <summary>
+    /// The parameters a cmdlet was called with: each bound parameter named like a property here
+    /// (-Protocol, -State, -LocalPort, -Listening …) sets it; the cmdlet's others (-Interval,
+    /// -Summary, -Id …) are not query parameters and are passed over. Switches come as bool.
+    /// </summary>
+    public static QueryParameters FromBound(IEnumerable<KeyValuePair<string, object?>> bound)
+    {
+        ArgumentNullException.ThrowIfNull(bound);
+        var parameters = new QueryParameters();
+        foreach (var (name, value) in bound)
+        {
+            var property = typeof(QueryParameters).GetProperty(name,
+                System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.IgnoreCase);
+            property?.SetValue(parameters, value);
+        }
+
+        return parameters;
+    }
+
     /// <summary>Resolves the parameters into a query.</summary>
     public SocketQuery ToQuery()
     {
@@ -125,7 +144,7 @@ public sealed class QueryParameters
         // Last, once every other value is known to be good: a bad argument is reported as such
         // whatever namespace it was meant for, and a missing namespace (ObjectNotFound, which the
         // cmdlets report without ending) never hides one.
-        Linux.NetworkNamespace.Check(NetworkNamespace);
+        Platform.SocketPlatform.Current.Namespaces.Check(NetworkNamespace);
         return query;
     }
 
@@ -159,7 +178,7 @@ public sealed class QueryParameters
     /// namespace or process name, an undefined protocol or family. (Whether the namespace is a name
     /// or an absolute path and exists is checked last, in <see cref="ToQuery"/>.) A process id
     /// that names no process (0 included) is not an error here: it holds no socket, and the
-    /// cmdlets report it as Get-Process does (<see cref="Linux.SocketProcesses.ProcessNotFound"/>).
+    /// cmdlets report it as Get-Process does (<see cref="SocketProcesses.ProcessNotFound"/>).
     /// </summary>
     private void CheckValues()
     {

@@ -82,6 +82,15 @@ public sealed record SocketQuery
     /// <summary>Whether owners must be looked up (asked for, or needed by a process filter).</summary>
     public bool NeedsOwners => IncludeProcess || ProcessIds.Count > 0 || ProcessNames.Count > 0;
 
+    /// <summary>
+    /// Whether a socket the query selects can have an owner. Not when it asks for TCP's SYN-RECV and
+    /// TIME-WAIT only: request and time-wait sockets are kernel minisockets with no inode, so no
+    /// process holds them (UDP and raw sockets are never in those states); then no owner pass is needed.
+    /// </summary>
+    public bool CanHaveOwners =>
+        (States.Mask & ~(StateSet.Bucket.Mask | (1u << (int)SocketState.NewSynReceived))) != 0
+        || Protocols.Any(p => p is not (SocketProtocol.Tcp or SocketProtocol.Udp or SocketProtocol.Raw));
+
     /// <summary>Whether the query asks for <paramref name="protocol"/>.</summary>
     public bool Includes(SocketProtocol protocol) => Protocols.Contains(protocol) || Protocols.Contains(SocketProtocol.All);
 

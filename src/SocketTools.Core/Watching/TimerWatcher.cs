@@ -1,4 +1,4 @@
-using SocketTools.Linux;
+using SocketTools.Platform;
 using SocketTools.Query;
 
 namespace SocketTools.Watching;
@@ -65,7 +65,7 @@ public sealed class TimerWatcher : IDisposable
             }
         }
 
-        NetworkNamespace.Check(networkNamespace);
+        SocketPlatform.Current.Namespaces.Check(networkNamespace);
         var distinct = sockets.GroupBy(SocketKey.Of).Select(g => g.First()).ToList();
         return new TimerWatcher(new CookieSampler(distinct, networkNamespace), options, seeds: distinct);
     }
@@ -80,132 +80,183 @@ public sealed class TimerWatcher : IDisposable
     /// </summary>
     public IEnumerable<TimerSample> Run(CancellationToken cancellationToken = default)
     {
-        var tracked = new Dictionary<SocketKey, Tracked>();
+        var watch = new Watch { Start = _clock.Elapsed, WatchedAny = _seeds.Count > 0 };
         foreach (var seed in _seeds)
         {
-            tracked[SocketKey.Of(seed)] = new Tracked(seed, TimeSpan.Zero, TimeSpan.Zero, Seen: false);
+            watch.Tracked[SocketKey.Of(seed)] = new Tracked(seed, TimeSpan.Zero, TimeSpan.Zero, Seen: false);
         }
 
-        bool watchedAny = _seeds.Count > 0;
-        bool warnedEmpty = false;
-        bool warnedSlow = false;
-        var start = _clock.Elapsed;
-        long slot = 0;
-        int sampleNumber = 0;
-        while (true)
+        while (WaitForSlot(watch, cancellationToken))
         {
-            var due = start + (_options.Interval * slot);
-            if (_options.Timeout is TimeSpan timeout && due - start > timeout)
+            watch.SampleNumber++;
+            var samples = TakeSample(watch, cancellationToken);
+            if (samples is null)
             {
-                _clock.WaitUntil(start + timeout, cancellationToken);
-                yield break;
+                yield break;   // cancelled while reading
             }
 
-            if (!_clock.WaitUntil(due, cancellationToken))
-            {
-                yield break;
-            }
-
-            sampleNumber++;
-            var readStart = _clock.Elapsed;
-            var now = _clock.Now;
-            IReadOnlyList<SocketInfo> sockets;
-            try
-            {
-                sockets = _sampler.Sample(cancellationToken);
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                yield break;
-            }
-
-            var readTime = _clock.Elapsed - readStart;
-            watchedAny |= sockets.Count > 0;
-            var elapsed = readStart - start;
-            var output = new List<TimerSample>(sockets.Count + 4);
-            var present = new HashSet<SocketKey>();
-            foreach (var socket in sockets)
-            {
-                var key = SocketKey.Of(socket);
-                if (!present.Add(key))
-                {
-                    continue;
-                }
-
-                if (!tracked.TryGetValue(key, out var before) && socket.Cookie != 0
-                    && tracked.Remove(SocketKey.OfTuple(socket), out var adopted))
-                {
-                    // A socket first known without a cookie (piped from a /proc/net read) now has one.
-                    before = adopted;
-                }
-
-                var change = Diff(before, socket, readStart, readTime);
-                output.Add(TimerSample.From(socket, sampleNumber, now, elapsed, change,
-                    (change & TimerChange.StateChanged) != 0 ? before!.Socket.State : null));
-                tracked[key] = new Tracked(socket, readStart, readTime, Seen: true);
-            }
-
-            foreach (var (goneKey, gone) in tracked.Where(t => !present.Contains(t.Key)).ToList())
-            {
-                // Not listed any more: closed, or still there but out of the selection (a final
-                // sample shows where it went, then it is no longer watched).
-                var still = _sampler.Find(gone.Socket);
-                if (still is not null && (still.Cookie == gone.Socket.Cookie || gone.Socket.Cookie == 0) && gone.Seen)
-                {
-                    var change = Diff(gone, still, readStart, readTime);
-                    output.Add(TimerSample.From(still, sampleNumber, now, elapsed, change,
-                        (change & TimerChange.StateChanged) != 0 ? gone.Socket.State : null));
-                }
-                else
-                {
-                    output.Add(Closed(gone.Socket, sampleNumber, now, elapsed));
-                }
-
-                tracked.Remove(goneKey);
-            }
-
-            foreach (var sample in output)
+            foreach (var sample in samples)
             {
                 yield return sample;
             }
 
-            if (_options.UntilClosed && tracked.Count == 0)
-            {
-                if (watchedAny)
-                {
-                    yield break;
-                }
-
-                if (!warnedEmpty)
-                {
-                    warnedEmpty = true;
-                    Warning?.Invoke("No TCP socket matches yet; waiting for one to appear (-Timeout bounds the wait).");
-                }
-            }
-
-            if (_options.Count is int count && sampleNumber >= count)
+            if (IsDone(watch))
             {
                 yield break;
             }
 
-            // The next slot after now: a slow read skips the slots it overran instead of bunching samples.
-            long next = slot + 1;
-            var after = _clock.Elapsed - start;
-            long earliest = (long)Math.Floor(after / _options.Interval) + 1;
-            if (earliest > next)
-            {
-                if (!warnedSlow)
-                {
-                    warnedSlow = true;
-                    Warning?.Invoke($"Reading the sockets took {after - (_options.Interval * slot):g}, longer than the interval {_options.Interval:g}; samples are skipped to keep the schedule.");
-                }
-
-                next = earliest;
-            }
-
-            slot = next;
+            watch.Slot = NextSlot(watch);
         }
     }
+
+    /// <summary>Waits until the current slot is due; false when the watch ends first (its timeout, or cancellation).</summary>
+    private bool WaitForSlot(Watch watch, CancellationToken cancellationToken)
+    {
+        var due = watch.Start + (_options.Interval * watch.Slot);
+        if (_options.Timeout is TimeSpan timeout && due - watch.Start > timeout)
+        {
+            _clock.WaitUntil(watch.Start + timeout, cancellationToken);
+            return false;
+        }
+
+        return _clock.WaitUntil(due, cancellationToken);
+    }
+
+    /// <summary>Reads one sample and compares it with the last; null when cancelled while reading.</summary>
+    private List<TimerSample>? TakeSample(Watch watch, CancellationToken cancellationToken)
+    {
+        var readStart = _clock.Elapsed;
+        var now = _clock.Now;
+        IReadOnlyList<SocketInfo> sockets;
+        try
+        {
+            sockets = _sampler.Sample(cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return null;
+        }
+
+        var at = new SampleTime(watch.SampleNumber, now, readStart - watch.Start, readStart, _clock.Elapsed - readStart);
+        watch.WatchedAny |= sockets.Count > 0;
+        var output = new List<TimerSample>(sockets.Count + 4);
+        var present = AddListed(watch, sockets, at, output);
+        AddUnlisted(watch, present, at, output);
+        return output;
+    }
+
+    /// <summary>Samples the sockets the sample lists, and tracks them; returns their keys.</summary>
+    private static HashSet<SocketKey> AddListed(Watch watch, IReadOnlyList<SocketInfo> sockets, SampleTime at, List<TimerSample> output)
+    {
+        var present = new HashSet<SocketKey>();
+        foreach (var socket in sockets)
+        {
+            var key = SocketKey.Of(socket);
+            if (!present.Add(key))
+            {
+                continue;
+            }
+
+            if (!watch.Tracked.TryGetValue(key, out var before) && socket.Cookie != 0
+                && watch.Tracked.Remove(SocketKey.OfTuple(socket), out var adopted))
+            {
+                // A socket first known without a cookie (piped from a /proc/net read) now has one.
+                before = adopted;
+            }
+
+            var change = Diff(before, socket, at.ReadAt, at.ReadTime);
+            output.Add(TimerSample.From(socket, at.Number, at.Now, at.Elapsed, change,
+                (change & TimerChange.StateChanged) != 0 ? before!.Socket.State : null));
+            watch.Tracked[key] = new Tracked(socket, at.ReadAt, at.ReadTime, Seen: true);
+        }
+
+        return present;
+    }
+
+    /// <summary>
+    /// Samples the tracked sockets the sample no longer lists: closed, or still there but out of the
+    /// selection (a final sample shows where it went); either way they are no longer watched.
+    /// </summary>
+    private void AddUnlisted(Watch watch, HashSet<SocketKey> present, SampleTime at, List<TimerSample> output)
+    {
+        foreach (var (goneKey, gone) in watch.Tracked.Where(t => !present.Contains(t.Key)).ToList())
+        {
+            var still = _sampler.Find(gone.Socket);
+            if (still is not null && (still.Cookie == gone.Socket.Cookie || gone.Socket.Cookie == 0) && gone.Seen)
+            {
+                var change = Diff(gone, still, at.ReadAt, at.ReadTime);
+                output.Add(TimerSample.From(still, at.Number, at.Now, at.Elapsed, change,
+                    (change & TimerChange.StateChanged) != 0 ? gone.Socket.State : null));
+            }
+            else
+            {
+                output.Add(Closed(gone.Socket, at.Number, at.Now, at.Elapsed));
+            }
+
+            watch.Tracked.Remove(goneKey);
+        }
+    }
+
+    /// <summary>Whether the watch ends after this sample: every watched socket gone (UntilClosed), or the count reached.</summary>
+    private bool IsDone(Watch watch)
+    {
+        if (_options.UntilClosed && watch.Tracked.Count == 0)
+        {
+            if (watch.WatchedAny)
+            {
+                return true;
+            }
+
+            if (!watch.WarnedEmpty)
+            {
+                watch.WarnedEmpty = true;
+                Warning?.Invoke("No TCP socket matches yet; waiting for one to appear (-Timeout bounds the wait).");
+            }
+        }
+
+        return _options.Count is int count && watch.SampleNumber >= count;
+    }
+
+    /// <summary>The next slot after now: a slow read skips the slots it overran instead of bunching samples.</summary>
+    private long NextSlot(Watch watch)
+    {
+        long next = watch.Slot + 1;
+        var after = _clock.Elapsed - watch.Start;
+        long earliest = (long)Math.Floor(after / _options.Interval) + 1;
+        if (earliest <= next)
+        {
+            return next;
+        }
+
+        if (!watch.WarnedSlow)
+        {
+            watch.WarnedSlow = true;
+            Warning?.Invoke($"Reading the sockets took {after - (_options.Interval * watch.Slot):g}, longer than the interval {_options.Interval:g}; samples are skipped to keep the schedule.");
+        }
+
+        return earliest;
+    }
+
+    /// <summary>One watch's state between samples.</summary>
+    private sealed class Watch
+    {
+        public Dictionary<SocketKey, Tracked> Tracked { get; } = [];
+
+        public TimeSpan Start { get; init; }
+
+        public long Slot { get; set; }
+
+        public int SampleNumber { get; set; }
+
+        public bool WatchedAny { get; set; }
+
+        public bool WarnedEmpty { get; set; }
+
+        public bool WarnedSlow { get; set; }
+    }
+
+    /// <summary>When a sample was taken: its number, the wall clock, the time since the start, when its read began and how long it took.</summary>
+    private readonly record struct SampleTime(int Number, DateTime Now, TimeSpan Elapsed, TimeSpan ReadAt, TimeSpan ReadTime);
 
     /// <summary>
     /// What changed between the previous sample of a socket and now. The kernel reports a timer's
@@ -291,7 +342,7 @@ public sealed class TimerWatcher : IDisposable
     /// </summary>
     private sealed class QuerySampler(SocketQuery query, QueryDiagnostics diagnostics) : ISocketSampler
     {
-        private TcpSocketLookup? _lookup;
+        private ISocketLookup? _lookup;
 
         public IReadOnlyList<SocketInfo> Sample(CancellationToken cancellationToken) =>
             SocketReader.Read(query, diagnostics, cancellationToken).ToList();
@@ -305,7 +356,7 @@ public sealed class TimerWatcher : IDisposable
 
             try
             {
-                _lookup ??= TcpSocketLookup.Open(query.NetworkNamespace);
+                _lookup ??= SocketPlatform.Current.OpenTcpLookup(query.NetworkNamespace);
                 return _lookup.Find(socket);
             }
             catch (SocketToolsException)
@@ -321,11 +372,11 @@ public sealed class TimerWatcher : IDisposable
     private sealed class CookieSampler(IReadOnlyList<SocketInfo> sockets, string? networkNamespace) : ISocketSampler
     {
         private readonly List<SocketInfo> _live = [.. sockets];
-        private TcpSocketLookup? _lookup;
+        private ISocketLookup? _lookup;
 
         public IReadOnlyList<SocketInfo> Sample(CancellationToken cancellationToken)
         {
-            _lookup ??= TcpSocketLookup.Open(networkNamespace);
+            _lookup ??= SocketPlatform.Current.OpenTcpLookup(networkNamespace);
             var found = new List<SocketInfo>(_live.Count);
             for (int i = _live.Count - 1; i >= 0; i--)
             {

@@ -104,7 +104,7 @@ public sealed class CloseSocketCommand : SocketCmdlet
             return;
         }
 
-        var query = ResolveQuery(() => new QueryParameters
+        var query = Resolve(() => new QueryParameters
         {
             Protocol = Protocol is { Length: > 0 } ? Protocol : [SocketProtocol.Tcp, SocketProtocol.Udp],
             Family = Family,

@@ -39,7 +39,7 @@ public sealed class GetListeningPortCommand : SocketCmdlet
 
     /// <inheritdoc />
     protected override void BeginProcessing() =>
-        _query = ResolveQuery(() => ListeningQuery.Build(Port, Protocol, Family, NetworkNamespace));
+        _query = Resolve(() => ListeningQuery.Build(Port, Protocol, Family, NetworkNamespace));
 
     /// <inheritdoc />
     protected override void ProcessRecord()

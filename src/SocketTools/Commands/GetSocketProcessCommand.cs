@@ -1,5 +1,4 @@
 using System.Management.Automation;
-using SocketTools.Linux;
 using SocketTools.Query;
 
 namespace SocketTools.Commands;
@@ -78,13 +77,12 @@ public sealed class GetSocketProcessCommand : SocketCmdlet
         // Selecting processes (-Id, -Name) lists all their sockets that lsof -p shows with -i or -U;
         // selecting sockets (-Port, or nothing) is lsof -i: TCP and UDP.
         bool byProcess = ParameterSetName == IdSet || Name is { Length: > 0 };
-        var query = ResolveQuery(() => new QueryParameters
+        var query = Resolve(() =>
         {
-            Protocol = byProcess ? [SocketProtocol.Tcp, SocketProtocol.Udp, SocketProtocol.Unix] : null,
-            Port = Port,
-            Listening = Listening,
-            NetworkNamespace = NetworkNamespace,
-        }.ToQuery());
+            var parameters = BoundQueryParameters();   // -Port, -Listening, -NetworkNamespace
+            parameters.Protocol = byProcess ? [SocketProtocol.Tcp, SocketProtocol.Udp, SocketProtocol.Unix] : null;
+            return parameters.ToQuery();
+        });
         if (query is null)
         {
             return;
@@ -97,7 +95,7 @@ public sealed class GetSocketProcessCommand : SocketCmdlet
             return;
         }
 
-        Write(() => SocketProcesses.Find(query, ids, Name, diagnostics, Cancellation));
+        Stream(() => SocketProcesses.Find(query, ids, Name, diagnostics, Cancellation));
     }
 
     /// <inheritdoc />
@@ -106,26 +104,7 @@ public sealed class GetSocketProcessCommand : SocketCmdlet
         if (ParameterSetName == InputSet && _input.Count > 0)
         {
             var diagnostics = NewDiagnostics();
-            Write(() => SocketProcesses.Of(_input, diagnostics, Cancellation));
-        }
-    }
-
-    private void Write(Func<IEnumerable<SocketProcess>> rows)
-    {
-        try
-        {
-            foreach (var row in rows())
-            {
-                WriteObject(row);
-            }
-        }
-        catch (OperationCanceledException) when (Cancellation.IsCancellationRequested)
-        {
-            // Stopped by the user: end quietly.
-        }
-        catch (SocketToolsException e)
-        {
-            Fail(e);
+            Stream(() => SocketProcesses.Of(_input, diagnostics, Cancellation));
         }
     }
 }

@@ -122,27 +122,7 @@ public sealed class GetSocketStatCommand : SocketCmdlet
             return;
         }
 
-        _query = ResolveQuery(() => new QueryParameters
-        {
-            Protocol = Protocol,
-            Family = Family,
-            State = State,
-            LocalPort = LocalPort,
-            RemotePort = RemotePort,
-            LocalAddress = LocalAddress,
-            RemoteAddress = RemoteAddress,
-            NetworkNamespace = NetworkNamespace,
-            Interface = Interface,
-            Filter = Filter,
-            Listening = Listening,
-            All = All,
-            Info = Info,
-            Memory = Memory,
-            IncludeProcess = IncludeProcess,
-            ProcessId = ProcessId,
-            ProcessName = ProcessName,
-            Source = Source,
-        }.ToQuery());
+        _query = Resolve(() => BoundQueryParameters().ToQuery());
 
         // As Get-SocketProcess -Id and -Name: an id or exact name that no process has is a
         // non-terminating ObjectNotFound error; when no id names a process, there is nothing to list.

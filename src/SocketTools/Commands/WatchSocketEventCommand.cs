@@ -90,7 +90,7 @@ public sealed class WatchSocketEventCommand : SocketCmdlet
     /// <inheritdoc />
     protected override void EndProcessing()
     {
-        var query = ResolveQuery(() => new QueryParameters
+        var query = Resolve(() => new QueryParameters
         {
             Protocol = Protocol is { Length: > 0 } ? Protocol : [SocketProtocol.Tcp, SocketProtocol.Udp],
             Family = Family,

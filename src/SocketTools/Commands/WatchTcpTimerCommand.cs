@@ -117,17 +117,12 @@ public sealed class WatchTcpTimerCommand : SocketCmdlet
         }
         else
         {
-            var query = ResolveQuery(() => new QueryParameters
+            var query = Resolve(() =>
             {
-                Protocol = [SocketProtocol.Tcp],
-                State = State,
-                LocalPort = LocalPort,
-                RemotePort = RemotePort,
-                LocalAddress = LocalAddress,
-                RemoteAddress = RemoteAddress,
-                Filter = Filter,
-                NetworkNamespace = NetworkNamespace,
-            }.ToQuery());
+                var parameters = BoundQueryParameters();   // -State, the ports and addresses, -Filter, -NetworkNamespace
+                parameters.Protocol = [SocketProtocol.Tcp];
+                return parameters.ToQuery();
+            });
             if (query is null)
             {
                 return;
@@ -142,37 +137,10 @@ public sealed class WatchTcpTimerCommand : SocketCmdlet
 
         using (watcher)
         {
+            // The watcher runs on this, the pipeline thread, and waits on the cancellation token
+            // between samples; StopProcessing cancels it and the loop ends at once.
             watcher.Warning += WriteWarning;
-            try
-            {
-                // The watcher runs on this, the pipeline thread, and waits on the cancellation token
-                // between samples; StopProcessing cancels it and the loop ends at once.
-                foreach (var sample in watcher.Run(Cancellation))
-                {
-                    WriteObject(sample);
-                }
-            }
-            catch (OperationCanceledException) when (Cancellation.IsCancellationRequested)
-            {
-                // Stopped by the user: end quietly.
-            }
-            catch (SocketToolsException e)
-            {
-                Fail(e);
-            }
-        }
-    }
-
-    private TimerWatcher? Resolve(Func<TimerWatcher> create)
-    {
-        try
-        {
-            return create();
-        }
-        catch (SocketToolsException e)
-        {
-            Fail(e);
-            return null;
+            Stream(() => watcher.Run(Cancellation));
         }
     }
 }

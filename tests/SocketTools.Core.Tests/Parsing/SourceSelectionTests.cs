@@ -1,10 +1,11 @@
 using System.Net;
+using SocketTools.Linux;
 using SocketTools.Native;
 using SocketTools.Query;
 
 namespace SocketTools.Tests.Parsing;
 
-/// <summary>SocketReader's choice of source: explicit, and Auto's fallback from netlink to /proc/net.</summary>
+/// <summary>The composing source's choice of source: explicit, and Auto's fallback from netlink to /proc/net.</summary>
 [Trait("Tier", "Offline")]
 public sealed class SourceSelectionTests
 {
@@ -45,7 +46,7 @@ public sealed class SourceSelectionTests
     {
         var diagnostics = new QueryDiagnostics();
         var result = SocketReader.Read(query, diagnostics, CancellationToken.None,
-            kind => kind == SocketSourceKind.Proc ? proc : netlink).ToList();
+            new LinuxSocketSource((kind, _) => kind == SocketSourceKind.Proc ? proc : netlink)).ToList();
         return (result, diagnostics);
     }
 

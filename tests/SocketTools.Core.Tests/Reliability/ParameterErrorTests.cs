@@ -124,8 +124,8 @@ public sealed class ParameterErrorTests
         // Answered as any id that names no process: the query selects nothing by it, and the cmdlets
         // (Get-SocketStat -ProcessId, Get-SocketProcess -Id) write the same ProcessNotFound error.
         Assert.Equal([1, pid], new QueryParameters { ProcessId = [1, pid] }.ToQuery().ProcessIds);
-        Assert.Contains(pid, Linux.SocketProcesses.Missing([1, pid]));
-        var e = Linux.SocketProcesses.ProcessNotFound(pid);
+        Assert.Contains(pid, SocketProcesses.Missing([1, pid]));
+        var e = SocketProcesses.ProcessNotFound(pid);
         Assert.Equal("ProcessNotFound", e.ErrorId);
         Assert.Equal(ErrorKind.ObjectNotFound, e.Kind);
         Assert.Equal(pid, e.Target);

@@ -1,15 +1,16 @@
+using SocketTools.Platform;
 using SocketTools.Query;
 
-namespace SocketTools.Linux;
+namespace SocketTools;
 
 /// <summary>
 /// The owner step of <see cref="SocketReader.Read(Query.SocketQuery, QueryDiagnostics?, CancellationToken)"/>, only when
-/// the query needs owners: the /proc pass (<see cref="OwnerIndex"/>) starts in the background when the
-/// sockets start to be read and records every socket's owners; the matching sockets are buffered,
-/// the pass is finished (the reading thread joins it), their owners are filled in and the process
-/// filters applied.
+/// the query needs owners: the platform's owner pass (<see cref="IOwnerResolver.StartScan"/>) starts
+/// in the background when the sockets start to be read and records every socket's owners; the
+/// matching sockets are buffered, the pass is finished (the reading thread joins it), their owners
+/// are filled in and the process filters applied.
 /// </summary>
-public static class OwnerEnrichment
+internal static class OwnerEnrichment
 {
     /// <summary>The warning raised (once per call) when some processes' fds could not be read.</summary>
     public static string DeniedWarning(int denied) =>
@@ -17,20 +18,27 @@ public static class OwnerEnrichment
         "they belong to other users). Every socket is still listed. Run as root to see every owner.";
 
     /// <summary>The -Verbose note on an owner scan: its counts, and how many of the sockets it found owners for.</summary>
-    public static string ScanNote(OwnerIndex index, int sockets, int owned) =>
+    public static string ScanNote(ISocketOwners index, int sockets, int owned) =>
         index.ScannedProcesses + index.DeniedProcesses + index.VanishedProcesses == 0
             ? $"Owner scan: not needed ({sockets} socket(s), none with an inode to look up)."
             : $"Owner scan of /proc: {index.ScannedProcesses} process(es) read, {index.ScannedFds} fd(s) listed, "
               + $"{index.DeniedProcesses} denied, {index.VanishedProcesses} vanished; {owned} of {sockets} socket(s) have an owner.";
 
+    /// <summary>The -Verbose note when the states asked for cannot have owners, so no owner pass ran.</summary>
+    public static string NoScanNote(int sockets) =>
+        $"Owner scan: not needed ({sockets} socket(s); SYN-RECV and TIME-WAIT sockets have no inode, so no process holds them).";
+
     /// <summary>Fills owners of <paramref name="sockets"/> and keeps those that pass the query's process filters.</summary>
     public static IEnumerable<SocketInfo> Apply(IEnumerable<SocketInfo> sockets, SocketQuery query,
-        QueryDiagnostics diagnostics, CancellationToken cancellationToken = default)
+        QueryDiagnostics diagnostics, IOwnerResolver owners, CancellationToken cancellationToken = default)
     {
         var buffered = new List<SocketInfo>();
-        OwnerIndex index;
+        ISocketOwners index;
         bool anyInode = false;
-        using (var scan = OwnerScan.Start(null, null, background: true, cancellationToken))
+
+        // TIME-WAIT and SYN-RECV only: no socket can have an owner, so no pass is started at all.
+        bool lookUp = query.CanHaveOwners;
+        using (var scan = lookUp ? owners.StartScan(cancellationToken) : null)
         {
             foreach (var socket in sockets)
             {
@@ -39,7 +47,7 @@ public static class OwnerEnrichment
             }
 
             // No socket with an inode: nothing to look up (and no /proc error or warning).
-            index = anyInode ? scan.Finish() : OwnerIndex.Empty;
+            index = anyInode && scan is not null ? scan.Finish() : owners.None;
         }
 
         bool filterPids = query.ProcessIds.Count > 0;
@@ -55,7 +63,7 @@ public static class OwnerEnrichment
             owned += socket.Owners.Count > 0 ? 1 : 0;
         }
 
-        diagnostics.Note(ScanNote(index, buffered.Count, owned));
+        diagnostics.Note(lookUp ? ScanNote(index, buffered.Count, owned) : NoScanNote(buffered.Count));
 
         // With -ProcessId alone, the owners of the other processes only matter for the sockets those
         // processes hold: when they hold none, there is nothing to warn about.

@@ -1,19 +1,23 @@
+using SocketTools.Platform;
 using SocketTools.Query;
 
-namespace SocketTools.Linux;
+namespace SocketTools;
 
 /// <summary>
-/// The core of Get-SocketProcess: joins sockets with the processes that hold them, one row per
-/// (process, fd, socket), ordered by pid and fd as lsof prints them.
+/// The core of Get-SocketProcess: joins sockets (read with <see cref="SocketReader"/>) with the
+/// processes that hold them (the platform's owner pass), one row per (process, fd, socket), ordered
+/// by pid and fd as lsof prints them.
 /// </summary>
 public static class SocketProcesses
 {
+    private static ISocketPlatform Platform => SocketPlatform.Current;
+
     /// <summary>Rows for every owner of <paramref name="sockets"/> (sockets from the pipeline), with one owner pass.</summary>
     public static IEnumerable<SocketProcess> Of(IEnumerable<SocketInfo> sockets, QueryDiagnostics diagnostics,
         CancellationToken cancellationToken = default)
     {
         var list = sockets.Where(s => s.Inode != 0).GroupBy(s => s.Inode).Select(g => g.First()).ToList();
-        var index = OwnerIndex.Build(list.Select(s => s.Inode).ToHashSet(), null, cancellationToken);
+        var index = Platform.Owners.Find(list.Select(s => s.Inode).ToHashSet(), null, cancellationToken);
         Warn(index, diagnostics, list);
         return Rows(list, index, null, [], cancellationToken);
     }
@@ -30,7 +34,7 @@ public static class SocketProcesses
         var sockets = SocketReader.Read(plain, diagnostics, cancellationToken).Where(s => s.Inode != 0).ToList();
         var inodes = sockets.Select(s => s.Inode).ToHashSet();
         var ids = processIds is { Count: > 0 } ? processIds : null;
-        var index = OwnerIndex.Build(inodes, ids, cancellationToken);
+        var index = Platform.Owners.Find(inodes, ids, cancellationToken);
         Warn(index, diagnostics, sockets);
         var patterns = (names ?? []).Select(n => new Wildcard(n)).ToArray();
         return Rows(sockets, index, ids is null ? null : new HashSet<int>(ids), patterns, cancellationToken);
@@ -38,7 +42,7 @@ public static class SocketProcesses
 
     /// <summary>The ids that name no running process (for ObjectNotFound errors).</summary>
     public static IReadOnlyList<int> Missing(IEnumerable<int> processIds) =>
-        processIds.Where(id => !ProcessInfo.Exists(id)).Distinct().ToList();
+        processIds.Where(id => !Platform.Processes.Exists(id)).Distinct().ToList();
 
     /// <summary>The names without wildcards that match no running process (Get-Process -Name reports these too).</summary>
     public static IReadOnlyList<string> Unmatched(IEnumerable<string> names)
@@ -49,7 +53,7 @@ public static class SocketProcesses
             return [];
         }
 
-        var running = ProcessInfo.RunningNames();
+        var running = Platform.Processes.RunningNames();
         return exact.Where(n => !running.Any(r => string.Equals(r, n.Replace("`", string.Empty, StringComparison.Ordinal), StringComparison.OrdinalIgnoreCase))).ToList();
     }
 
@@ -80,7 +84,7 @@ public static class SocketProcesses
             Target = name,
         };
 
-    private static void Warn(OwnerIndex index, QueryDiagnostics diagnostics, List<SocketInfo> sockets)
+    private static void Warn(ISocketOwners index, QueryDiagnostics diagnostics, List<SocketInfo> sockets)
     {
         diagnostics.Note(OwnerEnrichment.ScanNote(index, sockets.Count, index.Count));
         if (index.DeniedProcesses > 0)
@@ -90,7 +94,7 @@ public static class SocketProcesses
         }
     }
 
-    private static IEnumerable<SocketProcess> Rows(List<SocketInfo> sockets, OwnerIndex index, HashSet<int>? ids,
+    private static IEnumerable<SocketProcess> Rows(List<SocketInfo> sockets, ISocketOwners index, HashSet<int>? ids,
         Wildcard[] names, CancellationToken cancellationToken)
     {
         var rows = new List<(SocketOwner Owner, SocketInfo Socket)>();
@@ -110,14 +114,14 @@ public static class SocketProcesses
 
         rows.Sort((a, b) => a.Owner.Id != b.Owner.Id
             ? a.Owner.Id.CompareTo(b.Owner.Id) : a.Owner.Fd.CompareTo(b.Owner.Fd));
-        UnixAddresses.Fill(rows);   // lsof's DEVICE of a Unix socket
-        var details = new Dictionary<int, Details>();
+        Platform.Owners.FillUnixAddresses(rows);   // lsof's DEVICE of a Unix socket
+        var details = new Dictionary<int, ProcessDetails>();
         foreach (var (owner, socket) in rows)
         {
             cancellationToken.ThrowIfCancellationRequested();
             if (!details.TryGetValue(owner.Id, out var d))
             {
-                d = Details.Read(owner.Id);
+                d = Platform.Processes.Read(owner.Id);
                 details[owner.Id] = d;
             }
 
@@ -125,7 +129,7 @@ public static class SocketProcesses
             {
                 Id = owner.Id,
                 Command = owner.Command,
-                User = d.UserId is uint uid ? ProcessInfo.UserName(uid) : null,
+                User = d.User,
                 UserId = d.UserId,
                 Fd = owner.Fd,
                 CommandLine = d.CommandLine,
@@ -134,11 +138,5 @@ public static class SocketProcesses
                 Socket = socket,
             };
         }
-    }
-
-    private sealed record Details(uint? UserId, string? CommandLine, string? Path, DateTime? StartTime)
-    {
-        public static Details Read(int pid) => new(ProcessInfo.ReadUserId(pid), ProcessInfo.ReadCommandLine(pid),
-            ProcessInfo.ReadExecutablePath(pid), ProcessInfo.ReadStartTime(pid));
     }
 }
