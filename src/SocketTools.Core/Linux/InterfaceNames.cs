@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using System.Text;
 using SocketTools.Native;
 
@@ -15,8 +14,12 @@ internal sealed unsafe class InterfaceNames : IDisposable
     private InterfaceNames(int fd) => _fd = fd;
 
     /// <summary>Opens a resolver for <paramref name="netns"/> (the caller's own namespace when null).</summary>
-    public static InterfaceNames Open(string? netns) => NetworkNamespace.Run(netns,
-        () => new InterfaceNames(Libc.Socket(Libc.AF_INET, Libc.SOCK_DGRAM | Libc.SOCK_CLOEXEC, 0)));
+    /// <remarks>Without a socket (none could be made) every name and index is null.</remarks>
+    public static InterfaceNames Open(string? netns) => NetworkNamespace.Run(netns, () =>
+    {
+        _ = Libc.TrySocket(Libc.AF_INET, Libc.SOCK_DGRAM | Libc.SOCK_CLOEXEC, 0, out int fd);
+        return new InterfaceNames(fd);
+    });
 
     /// <summary>The name of interface <paramref name="index"/>, or null for 0 or a vanished interface.</summary>
     public string? NameOf(int index)
@@ -48,9 +51,8 @@ internal sealed unsafe class InterfaceNames : IDisposable
         byte* ifreq = stackalloc byte[40];
         new Span<byte>(ifreq, 40).Clear();
         ascii.CopyTo(new Span<byte>(ifreq, 16));
-        if (Libc.Ioctl(_fd, SIOCGIFINDEX, ifreq) != 0)
+        if (Libc.TryIoctl(_fd, SIOCGIFINDEX, ifreq) != 0)
         {
-            _ = Marshal.GetLastPInvokeError();
             return null;
         }
 
@@ -68,9 +70,8 @@ internal sealed unsafe class InterfaceNames : IDisposable
         byte* ifreq = stackalloc byte[40];
         new Span<byte>(ifreq, 40).Clear();
         *(int*)(ifreq + 16) = index;
-        if (Libc.Ioctl(_fd, SIOCGIFNAME, ifreq) != 0)
+        if (Libc.TryIoctl(_fd, SIOCGIFNAME, ifreq) != 0)
         {
-            _ = Marshal.GetLastPInvokeError();
             return null;
         }
 
