@@ -56,9 +56,9 @@ public static class NetworkNamespace
             {
                 try
                 {
-                    if (Libc.SetNs((int)handle.DangerousGetHandle(), Libc.CLONE_NEWNET) != 0)
+                    int errno = Libc.TrySetNs((int)handle.DangerousGetHandle(), Libc.CLONE_NEWNET);
+                    if (errno != 0)
                     {
-                        int errno = System.Runtime.InteropServices.Marshal.GetLastPInvokeError();
                         throw new SocketToolsException("NetworkNamespaceEnterFailed", SocketToolsException.KindOf(errno),
                             $"Cannot enter network namespace '{nameOrPath}': {Errno.Describe(errno)}.", errno)
                         { RecommendedAction = "Entering another network namespace needs root (CAP_SYS_ADMIN)." };
