@@ -43,20 +43,19 @@ internal sealed unsafe class InterfaceNames : IDisposable
     public int? IndexOf(string name)
     {
         byte[] ascii = Encoding.ASCII.GetBytes(name);
-        if (_fd < 0 || ascii.Length == 0 || ascii.Length > 15)
+        if (_fd < 0 || ascii.Length == 0 || ascii.Length >= IfReq.IFNAMSIZ)
         {
             return null;
         }
 
-        byte* ifreq = stackalloc byte[40];
-        new Span<byte>(ifreq, 40).Clear();
-        ascii.CopyTo(new Span<byte>(ifreq, 16));
-        if (Libc.TryIoctl(_fd, SIOCGIFINDEX, ifreq) != 0)
+        IfReq ifreq = default;
+        ascii.CopyTo(new Span<byte>(ifreq.ifr_name, IfReq.IFNAMSIZ));
+        if (Libc.TryIoctl(_fd, SIOCGIFINDEX, &ifreq) != 0)
         {
             return null;
         }
 
-        return *(int*)(ifreq + 16);
+        return ifreq.ifr_ifindex;
     }
 
     private string? Lookup(int index)
@@ -66,16 +65,13 @@ internal sealed unsafe class InterfaceNames : IDisposable
             return null;
         }
 
-        // struct ifreq: char ifr_name[16]; union { int ifr_ifindex; ... } (24 bytes).
-        byte* ifreq = stackalloc byte[40];
-        new Span<byte>(ifreq, 40).Clear();
-        *(int*)(ifreq + 16) = index;
-        if (Libc.TryIoctl(_fd, SIOCGIFNAME, ifreq) != 0)
+        var ifreq = new IfReq { ifr_ifindex = index };
+        if (Libc.TryIoctl(_fd, SIOCGIFNAME, &ifreq) != 0)
         {
             return null;
         }
 
-        var bytes = new ReadOnlySpan<byte>(ifreq, 16);
+        var bytes = new ReadOnlySpan<byte>(ifreq.ifr_name, IfReq.IFNAMSIZ);
         int end = bytes.IndexOf((byte)0);
         return Encoding.ASCII.GetString(end < 0 ? bytes : bytes[..end]);
     }

@@ -591,15 +591,14 @@ internal sealed class OwnerScan : IDisposable
 
                 for (nint off = 0; off < n;)
                 {
-                    byte* entry = b + off;
-                    ushort reclen = *(ushort*)(entry + 16);
-                    int value = ParseNumber(entry + 19);
+                    var entry = (LinuxDirent64*)(b + off);
+                    int value = ParseNumber(entry->d_name);
                     if (value > 0)
                     {
                         pids.Add(value);
                     }
 
-                    off += reclen;
+                    off += entry->d_reclen;
                 }
             }
         }
@@ -629,9 +628,9 @@ internal sealed class OwnerScan : IDisposable
 
                 for (nint off = 0; off < n;)
                 {
-                    byte* entry = b + off;
-                    off += *(ushort*)(entry + 16);
-                    int fd = ParseNumber(entry + 19);
+                    var entry = (LinuxDirent64*)(b + off);
+                    off += entry->d_reclen;
+                    int fd = ParseNumber(entry->d_name);
                     if (fd >= 0)
                     {
                         fds.Add(fd);
