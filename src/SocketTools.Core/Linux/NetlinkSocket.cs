@@ -265,7 +265,11 @@ internal sealed unsafe class NetlinkSocket : IDisposable
     internal static (int Length, ushort Type, ushort Flags, uint Sequence) ReadHeader(byte[] buffer, int offset, int received)
     {
         var span = buffer.AsSpan(offset, received - offset);
-        var header = MemoryMarshal.Read<NlMsgHdr>(span);
+        if (!MemoryMarshal.TryRead(span, out NlMsgHdr header))
+        {
+            throw new NetlinkException($"netlink message at offset {offset} is cut: {span.Length} bytes remain of its {HeaderLength}-byte header.");
+        }
+
         if (header.nlmsg_len < HeaderLength || header.nlmsg_len > (uint)span.Length)
         {
             throw new NetlinkException($"netlink message at offset {offset} claims {header.nlmsg_len} bytes; {span.Length} remain.");
