@@ -1,4 +1,5 @@
-using System.Buffers.Binary;
+using System.Runtime.InteropServices;
+using SocketTools.Native;
 
 namespace SocketTools.Linux;
 
@@ -6,17 +7,17 @@ namespace SocketTools.Linux;
 /// inet_diag (include/uapi/linux/inet_diag.h): building inet_diag_req_v2 requests and decoding
 /// inet_diag_msg replies with their attributes.
 /// </summary>
-internal static class InetDiag
+internal static unsafe class InetDiag
 {
     internal const byte IPPROTO_TCP = 6;
     internal const byte IPPROTO_UDP = 17;
     internal const byte IPPROTO_RAW = 255;
 
     /// <summary>sizeof(struct inet_diag_req_v2).</summary>
-    internal const int RequestLength = 56;
+    internal static int RequestLength => sizeof(InetDiagReqV2);
 
     /// <summary>sizeof(struct inet_diag_msg).</summary>
-    internal const int MessageLength = 72;
+    internal static int MessageLength => sizeof(InetDiagMsg);
 
     // enum { INET_DIAG_REQ_NONE, INET_DIAG_REQ_BYTECODE, ... }
     internal const ushort INET_DIAG_REQ_BYTECODE = 1;
@@ -49,20 +50,24 @@ internal static class InetDiag
         ReadOnlySpan<byte> bytecode, byte rawProtocol = 0)
     {
         int length = NetlinkSocket.HeaderLength + RequestLength;
-        int attrLength = bytecode.IsEmpty ? 0 : 4 + bytecode.Length;
+        int attrLength = bytecode.IsEmpty ? 0 : sizeof(NlAttr) + bytecode.Length;
         int total = length + NetlinkSocket.Align4(attrLength);
-        var req = NetlinkSocket.StartDumpRequest(destination, total);
-        req[0] = family;
-        req[1] = protocol;
-        req[2] = ext;
-        req[3] = rawProtocol;   // the pad byte: sdiag_raw_protocol for raw_diag
-        BinaryPrimitives.WriteUInt32LittleEndian(req[4..], states);
+        var body = NetlinkSocket.StartDumpRequest(destination, total);
+        var req = new InetDiagReqV2
+        {
+            sdiag_family = family,
+            sdiag_protocol = protocol,
+            idiag_ext = ext,
+            sdiag_raw_protocol = rawProtocol,
+            idiag_states = states,
+        };
+        MemoryMarshal.Write(body, in req);
         if (attrLength > 0)
         {
-            var attr = destination[length..];
-            BinaryPrimitives.WriteUInt16LittleEndian(attr, (ushort)attrLength);
-            BinaryPrimitives.WriteUInt16LittleEndian(attr[2..], INET_DIAG_REQ_BYTECODE);
-            bytecode.CopyTo(attr[4..]);
+            var attr = body[RequestLength..];
+            var header = new NlAttr { nla_len = (ushort)attrLength, nla_type = INET_DIAG_REQ_BYTECODE };
+            MemoryMarshal.Write(attr, in header);
+            bytecode.CopyTo(attr[sizeof(NlAttr)..]);
         }
 
         return total;
@@ -92,27 +97,16 @@ internal static class InetDiag
             throw new NetlinkException($"inet_diag_msg is {msg.Length} bytes; at least {MessageLength} expected.");
         }
 
-        byte family = msg[0];
-        if (family != Native.Libc.AF_INET && family != Native.Libc.AF_INET6)
+        var m = MemoryMarshal.Read<InetDiagMsg>(msg);
+        if (m.idiag_family != Libc.AF_INET && m.idiag_family != Libc.AF_INET6)
         {
-            throw new NetlinkException($"inet_diag_msg has address family {family}; AF_INET or AF_INET6 expected.");
+            throw new NetlinkException($"inet_diag_msg has address family {m.idiag_family}; AF_INET or AF_INET6 expected.");
         }
 
-        bool v6 = family == Native.Libc.AF_INET6;
-        var state = (SocketState)msg[1];
-        byte timer = msg[2];
-        int localPort = BinaryPrimitives.ReadUInt16BigEndian(msg[4..]);
-        int remotePort = BinaryPrimitives.ReadUInt16BigEndian(msg[6..]);
-        var local = AddressText.Of(msg.Slice(8, 16), v6, addresses);
-        var remote = AddressText.Of(msg.Slice(24, 16), v6, addresses);
-        int ifindex = (int)BinaryPrimitives.ReadUInt32LittleEndian(msg[40..]);
-        ulong cookie = BinaryPrimitives.ReadUInt32LittleEndian(msg[44..])
-            | ((ulong)BinaryPrimitives.ReadUInt32LittleEndian(msg[48..]) << 32);
-        uint expires = BinaryPrimitives.ReadUInt32LittleEndian(msg[52..]);
-        uint rqueue = BinaryPrimitives.ReadUInt32LittleEndian(msg[56..]);
-        uint wqueue = BinaryPrimitives.ReadUInt32LittleEndian(msg[60..]);
-        uint uid = BinaryPrimitives.ReadUInt32LittleEndian(msg[64..]);
-        uint inode = BinaryPrimitives.ReadUInt32LittleEndian(msg[68..]);
+        bool v6 = m.idiag_family == Libc.AF_INET6;
+        var local = AddressText.Of(new ReadOnlySpan<byte>(m.id.idiag_src, 16), v6, addresses);
+        var remote = AddressText.Of(new ReadOnlySpan<byte>(m.id.idiag_dst, 16), v6, addresses);
+        int ifindex = (int)m.id.idiag_if;
 
         bool? v6only = null;
         ShutdownState? shutdown = null;
@@ -133,11 +127,11 @@ internal static class InetDiag
                 case INET_DIAG_SHUTDOWN when payload.Length >= 1:
                     shutdown = (ShutdownState)(payload[0] & 3);
                     break;
-                case INET_DIAG_MARK when payload.Length >= 4:
-                    mark = BinaryPrimitives.ReadUInt32LittleEndian(payload);
+                case INET_DIAG_MARK when payload.Length >= sizeof(uint):
+                    mark = MemoryMarshal.Read<uint>(payload);
                     break;
-                case INET_DIAG_CGROUP_ID when payload.Length >= 8:
-                    cgroup = BinaryPrimitives.ReadUInt64LittleEndian(payload);
+                case INET_DIAG_CGROUP_ID when payload.Length >= sizeof(ulong):
+                    cgroup = MemoryMarshal.Read<ulong>(payload);
                     break;
                 case INET_DIAG_CONG:
                     congestion = NetlinkAttributes.CString(payload);
@@ -151,28 +145,28 @@ internal static class InetDiag
             }
         }
 
-        var kind = timer <= 4 ? (TimerKind)timer : TimerKind.On;
+        var kind = m.idiag_timer <= 4 ? (TimerKind)m.idiag_timer : TimerKind.On;
         bool tcp = protocol == SocketProtocol.Tcp;
         return new SocketInfo
         {
             Protocol = protocol,
             Family = v6 ? SocketFamily.IPv6 : SocketFamily.IPv4,
             Type = TypeOf(protocol),
-            State = UserState(state),
+            State = UserState((SocketState)m.idiag_state),
             LocalAddress = local,
-            LocalPort = localPort,
+            LocalPort = m.id.SourcePort,
             RemoteAddress = remote,
-            RemotePort = remotePort,
-            RecvQ = rqueue,
-            SendQ = wqueue,
+            RemotePort = m.id.DestinationPort,
+            RecvQ = m.idiag_rqueue,
+            SendQ = m.idiag_wqueue,
             InterfaceIndex = ifindex,
             Interface = names?.NameOf(ifindex),
             TimerKind = tcp ? kind : TimerKind.Off,
-            Timer = tcp && kind != TimerKind.Off ? TimeSpan.FromMilliseconds(expires) : TimeSpan.Zero,
-            Retransmits = tcp && kind != TimerKind.Off ? msg[3] : 0,
-            Uid = uid,
-            Inode = inode,
-            Cookie = cookie,
+            Timer = tcp && kind != TimerKind.Off ? TimeSpan.FromMilliseconds(m.idiag_expires) : TimeSpan.Zero,
+            Retransmits = tcp && kind != TimerKind.Off ? m.idiag_retrans : 0,
+            Uid = m.idiag_uid,
+            Inode = m.idiag_inode,
+            Cookie = m.id.Cookie,
             CgroupId = cgroup,
             V6Only = v6 ? v6only : null,
             Shutdown = shutdown,

@@ -1,5 +1,7 @@
-using System.Buffers.Binary;
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using SocketTools.Native;
 using SocketTools.Query;
 
 namespace SocketTools.Linux;
@@ -62,7 +64,7 @@ internal static class InetDiagBytecode
         public Label? No;          // null: no jump (falls through either way)
         public byte[] Operand = [];
         public int Offset;
-        public int Length => 4 + Operand.Length;
+        public int Length => Unsafe.SizeOf<InetDiagBcOp>() + Operand.Length;
     }
 
     private sealed class Program(Func<string, int?> deviceIndex)
@@ -132,9 +134,7 @@ internal static class InetDiagBytecode
                     };
 
                     // The operand is a second inet_diag_bc_op whose 'no' holds the port.
-                    byte[] operand = new byte[4];
-                    BinaryPrimitives.WriteUInt16LittleEndian(operand.AsSpan(2), (ushort)cmp.Port);
-                    Add(code, onFalse, operand);
+                    Add(code, onFalse, Bytes(new InetDiagBcOp { no = (ushort)cmp.Port }));
                     return true;
                 }
 
@@ -146,9 +146,8 @@ internal static class InetDiagBytecode
                         return false;
                     }
 
-                    byte[] operand = new byte[4];
-                    BinaryPrimitives.WriteInt32LittleEndian(operand, index.Value);
-                    Add(INET_DIAG_BC_DEV_COND, onFalse, operand);
+                    // The operand is the u32 ifindex.
+                    Add(INET_DIAG_BC_DEV_COND, onFalse, Bytes((uint)index.Value));
                     return true;
                 }
 
@@ -158,11 +157,7 @@ internal static class InetDiagBytecode
 
                 case MarkNode mark:
                 {
-                    // struct inet_diag_markcond { __u32 mark; __u32 mask; }
-                    byte[] operand = new byte[8];
-                    BinaryPrimitives.WriteUInt32LittleEndian(operand, mark.Mark);
-                    BinaryPrimitives.WriteUInt32LittleEndian(operand.AsSpan(4), mark.Mask);
-                    Add(INET_DIAG_BC_MARK_COND, onFalse, operand);
+                    Add(INET_DIAG_BC_MARK_COND, onFalse, Bytes(new InetDiagMarkCond { mark = mark.Mark, mask = mark.Mask }));
                     return true;
                 }
 
@@ -171,32 +166,41 @@ internal static class InetDiagBytecode
             }
         }
 
-        // struct inet_diag_hostcond { __u8 family; __u8 prefix_len; int port; __be32 addr[]; }
+        /// <summary>struct inet_diag_hostcond and the address that follows it.</summary>
         private static byte[] HostCond(HostNode host)
         {
             byte family = host.Family switch
             {
-                SocketFamily.IPv4 => Native.Libc.AF_INET,
-                SocketFamily.IPv6 => Native.Libc.AF_INET6,
+                SocketFamily.IPv4 => Libc.AF_INET,
+                SocketFamily.IPv6 => Libc.AF_INET6,
                 _ => 0,
             };
-            int addressLength = family == Native.Libc.AF_INET6 ? 16 : 4;   // AF_UNSPEC: 4 unused bytes, as ss sends
-            byte[] operand = new byte[8 + addressLength];
-            operand[0] = family;
+            int addressLength = family == Libc.AF_INET6 ? 16 : 4;   // AF_UNSPEC: 4 unused bytes, as ss sends
+            var cond = new InetDiagHostCond { family = family, port = host.Port };
+            byte[] operand = new byte[Unsafe.SizeOf<InetDiagHostCond>() + addressLength];
             if (host.Prefix is IPPrefix prefix)
             {
-                operand[1] = (byte)prefix.Length;
+                cond.prefix_len = (byte)prefix.Length;
                 var address = prefix.Address;
-                if (family == Native.Libc.AF_INET6 && address.AddressFamily == AddressFamily.InterNetwork)
+                if (family == Libc.AF_INET6 && address.AddressFamily == AddressFamily.InterNetwork)
                 {
                     address = address.MapToIPv6();
                 }
 
-                address.TryWriteBytes(operand.AsSpan(8), out _);
+                address.TryWriteBytes(operand.AsSpan(Unsafe.SizeOf<InetDiagHostCond>()), out _);
             }
 
-            BinaryPrimitives.WriteInt32LittleEndian(operand.AsSpan(4), host.Port);
+            MemoryMarshal.Write(operand, in cond);
             return operand;
+        }
+
+        /// <summary>The bytes of an operand, in host byte order as the kernel reads them.</summary>
+        private static byte[] Bytes<T>(T value)
+            where T : unmanaged
+        {
+            byte[] bytes = new byte[Unsafe.SizeOf<T>()];
+            MemoryMarshal.Write(bytes, in value);
+            return bytes;
         }
 
         public byte[]? Assemble(Label reject)
@@ -222,7 +226,7 @@ internal static class InetDiagBytecode
                 return null;
             }
 
-            reject.Offset = length + 4;   // past the end: the kernel rejects the socket
+            reject.Offset = length + Unsafe.SizeOf<InetDiagBcOp>();   // past the end: the kernel rejects the socket
             byte[] code = new byte[length];
             foreach (object item in _items)
             {
@@ -238,10 +242,9 @@ internal static class InetDiagBytecode
                 }
 
                 var span = code.AsSpan(op.Offset);
-                span[0] = op.Code;
-                span[1] = (byte)op.Length;
-                BinaryPrimitives.WriteUInt16LittleEndian(span[2..], (ushort)no);
-                op.Operand.CopyTo(span[4..]);
+                var header = new InetDiagBcOp { code = op.Code, yes = (byte)op.Length, no = (ushort)no };
+                MemoryMarshal.Write(span, in header);
+                op.Operand.CopyTo(span[Unsafe.SizeOf<InetDiagBcOp>()..]);
             }
 
             return code;

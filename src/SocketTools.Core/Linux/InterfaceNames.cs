@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using System.Text;
 using SocketTools.Native;
 
@@ -15,8 +14,12 @@ internal sealed unsafe class InterfaceNames : IDisposable
     private InterfaceNames(int fd) => _fd = fd;
 
     /// <summary>Opens a resolver for <paramref name="netns"/> (the caller's own namespace when null).</summary>
-    public static InterfaceNames Open(string? netns) => NetworkNamespace.Run(netns,
-        () => new InterfaceNames(Libc.Socket(Libc.AF_INET, Libc.SOCK_DGRAM | Libc.SOCK_CLOEXEC, 0)));
+    /// <remarks>Without a socket (none could be made) every name and index is null.</remarks>
+    public static InterfaceNames Open(string? netns) => NetworkNamespace.Run(netns, () =>
+    {
+        _ = Libc.TrySocket(Libc.AF_INET, Libc.SOCK_DGRAM | Libc.SOCK_CLOEXEC, 0, out int fd);
+        return new InterfaceNames(fd);
+    });
 
     /// <summary>
     /// The device names of <paramref name="netns"/> (the caller's own when null), from
@@ -84,21 +87,19 @@ internal sealed unsafe class InterfaceNames : IDisposable
     public int? IndexOf(string name)
     {
         byte[] ascii = Encoding.ASCII.GetBytes(name);
-        if (_fd < 0 || ascii.Length == 0 || ascii.Length > 15)
+        if (_fd < 0 || ascii.Length == 0 || ascii.Length >= IfReq.IFNAMSIZ)
         {
             return null;
         }
 
-        byte* ifreq = stackalloc byte[40];
-        new Span<byte>(ifreq, 40).Clear();
-        ascii.CopyTo(new Span<byte>(ifreq, 16));
-        if (Libc.Ioctl(_fd, SIOCGIFINDEX, ifreq) != 0)
+        IfReq ifreq = default;
+        ascii.CopyTo(new Span<byte>(ifreq.ifr_name, IfReq.IFNAMSIZ));
+        if (Libc.TryIoctl(_fd, SIOCGIFINDEX, &ifreq) != 0)
         {
-            _ = Marshal.GetLastPInvokeError();
             return null;
         }
 
-        return *(int*)(ifreq + 16);
+        return ifreq.ifr_ifindex;
     }
 
     private string? Lookup(int index)
@@ -108,17 +109,13 @@ internal sealed unsafe class InterfaceNames : IDisposable
             return null;
         }
 
-        // struct ifreq: char ifr_name[16]; union { int ifr_ifindex; ... } (24 bytes).
-        byte* ifreq = stackalloc byte[40];
-        new Span<byte>(ifreq, 40).Clear();
-        *(int*)(ifreq + 16) = index;
-        if (Libc.Ioctl(_fd, SIOCGIFNAME, ifreq) != 0)
+        var ifreq = new IfReq { ifr_ifindex = index };
+        if (Libc.TryIoctl(_fd, SIOCGIFNAME, &ifreq) != 0)
         {
-            _ = Marshal.GetLastPInvokeError();
             return null;
         }
 
-        var bytes = new ReadOnlySpan<byte>(ifreq, 16);
+        var bytes = new ReadOnlySpan<byte>(ifreq.ifr_name, IfReq.IFNAMSIZ);
         int end = bytes.IndexOf((byte)0);
         return Encoding.ASCII.GetString(end < 0 ? bytes : bytes[..end]);
     }

@@ -1,10 +1,11 @@
-using System.Buffers.Binary;
+using System.Runtime.InteropServices;
 using System.Text;
+using SocketTools.Native;
 
 namespace SocketTools.Linux;
 
 /// <summary>Walks the netlink attributes (struct nlattr, 4-byte aligned) after a sock_diag reply's fixed part.</summary>
-internal ref struct NetlinkAttributes
+internal unsafe ref struct NetlinkAttributes
 {
     private ReadOnlySpan<byte> _rest;
     private readonly string _what;
@@ -19,21 +20,22 @@ internal ref struct NetlinkAttributes
     /// <summary>The next attribute's type (nesting and byte-order flags cleared) and payload; false at the end.</summary>
     public bool Next(out ushort type, out ReadOnlySpan<byte> payload)
     {
-        if (_rest.Length < 4)
+        if (_rest.Length < sizeof(NlAttr))
         {
             type = 0;
             payload = default;
             return false;
         }
 
-        int len = BinaryPrimitives.ReadUInt16LittleEndian(_rest);
-        type = (ushort)(BinaryPrimitives.ReadUInt16LittleEndian(_rest[2..]) & 0x3fff);
-        if (len < 4 || len > _rest.Length)
+        var header = MemoryMarshal.Read<NlAttr>(_rest);
+        int len = header.nla_len;
+        type = (ushort)(header.nla_type & NlAttr.NLA_TYPE_MASK);
+        if (len < sizeof(NlAttr) || len > _rest.Length)
         {
             throw new NetlinkException($"{_what} attribute {type} claims {len} bytes; {_rest.Length} remain.");
         }
 
-        payload = _rest[4..len];
+        payload = _rest[sizeof(NlAttr)..len];
         int step = NetlinkSocket.Align4(len);
         _rest = step >= _rest.Length ? default : _rest[step..];
         return true;

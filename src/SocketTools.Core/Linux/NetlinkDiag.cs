@@ -1,4 +1,5 @@
-using System.Buffers.Binary;
+using System.Runtime.InteropServices;
+using SocketTools.Native;
 
 namespace SocketTools.Linux;
 
@@ -6,13 +7,13 @@ namespace SocketTools.Linux;
 /// netlink_diag (include/uapi/linux/netlink_diag.h): the dump request for netlink sockets of every
 /// protocol and the decoding of netlink_diag_msg with its memory attribute.
 /// </summary>
-internal static class NetlinkDiag
+internal static unsafe class NetlinkDiag
 {
     /// <summary>sizeof(struct netlink_diag_req).</summary>
-    internal const int RequestLength = 20;
+    internal static int RequestLength => sizeof(NetlinkDiagReq);
 
     /// <summary>sizeof(struct netlink_diag_msg).</summary>
-    internal const int MessageLength = 28;
+    internal static int MessageLength => sizeof(NetlinkDiagMsg);
 
     internal const byte NDIAG_PROTO_ALL = 255;
     internal const uint NDIAG_SHOW_MEMINFO = 0x01;
@@ -25,11 +26,10 @@ internal static class NetlinkDiag
     internal static int BuildRequest(Span<byte> destination)
     {
         int total = NetlinkSocket.HeaderLength + RequestLength;
-        var req = NetlinkSocket.StartDumpRequest(destination, total);
-        req[0] = Native.Libc.AF_NETLINK;
-        req[1] = NDIAG_PROTO_ALL;
+        var body = NetlinkSocket.StartDumpRequest(destination, total);
         // The queues come from the memory info, so it is always asked for.
-        BinaryPrimitives.WriteUInt32LittleEndian(req[8..], NDIAG_SHOW_MEMINFO);
+        var req = new NetlinkDiagReq { sdiag_family = Libc.AF_NETLINK, sdiag_protocol = NDIAG_PROTO_ALL, ndiag_show = NDIAG_SHOW_MEMINFO };
+        MemoryMarshal.Write(body, in req);
         return total;
     }
 
@@ -41,20 +41,13 @@ internal static class NetlinkDiag
             throw new NetlinkException($"netlink_diag_msg is {msg.Length} bytes; at least {MessageLength} expected.");
         }
 
-        if (msg[0] != Native.Libc.AF_NETLINK)
+        var m = MemoryMarshal.Read<NetlinkDiagMsg>(msg);
+        if (m.ndiag_family != Libc.AF_NETLINK)
         {
-            throw new NetlinkException($"netlink_diag_msg has address family {msg[0]}; AF_NETLINK expected.");
+            throw new NetlinkException($"netlink_diag_msg has address family {m.ndiag_family}; AF_NETLINK expected.");
         }
 
-        byte type = msg[1];
-        byte protocol = msg[2];
-        bool connected = msg[3] == NETLINK_CONNECTED;
-        uint portId = BinaryPrimitives.ReadUInt32LittleEndian(msg[4..]);
-        uint dstPortId = BinaryPrimitives.ReadUInt32LittleEndian(msg[8..]);
-        uint dstGroup = BinaryPrimitives.ReadUInt32LittleEndian(msg[12..]);
-        uint inode = BinaryPrimitives.ReadUInt32LittleEndian(msg[16..]);
-        ulong cookie = BinaryPrimitives.ReadUInt32LittleEndian(msg[20..])
-            | ((ulong)BinaryPrimitives.ReadUInt32LittleEndian(msg[24..]) << 32);
+        bool connected = m.ndiag_state == NETLINK_CONNECTED;
 
         long rq = 0, wq = 0;
         SocketMemory? mem = null;
@@ -76,17 +69,17 @@ internal static class NetlinkDiag
         {
             Protocol = SocketProtocol.Netlink,
             Family = SocketFamily.Netlink,
-            Type = type == Native.Libc.SOCK_DGRAM ? SocketKind.Datagram : SocketKind.Raw,
+            Type = m.ndiag_type == Libc.SOCK_DGRAM ? SocketKind.Datagram : SocketKind.Raw,
             // ss shows every netlink socket as UNCONN; PeerPortId says whether it is connected.
             State = SocketState.Closed,
             RecvQ = rq,
             SendQ = wq,
-            Inode = inode,
-            Cookie = cookie,
-            NetlinkProtocol = protocol,
-            PortId = portId,
-            PeerPortId = connected ? dstPortId : null,
-            PeerGroup = connected ? dstGroup : null,
+            Inode = m.ndiag_ino,
+            Cookie = m.Cookie,
+            NetlinkProtocol = m.ndiag_protocol,
+            PortId = m.ndiag_portid,
+            PeerPortId = connected ? m.ndiag_dst_portid : null,
+            PeerGroup = connected ? m.ndiag_dst_group : null,
             Memory = mem,
         };
     }

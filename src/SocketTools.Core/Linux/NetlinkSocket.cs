@@ -1,4 +1,4 @@
-using System.Buffers.Binary;
+using System.Runtime.InteropServices;
 using SocketTools.Native;
 
 namespace SocketTools.Linux;
@@ -33,7 +33,7 @@ internal delegate SocketInfo? NetlinkDecoder(ReadOnlySpan<byte> payload);
 /// <see cref="MaxMessagesPerDump"/> messages are typed errors.</item>
 /// </list>
 /// </remarks>
-internal sealed class NetlinkSocket : IDisposable
+internal sealed unsafe class NetlinkSocket : IDisposable
 {
     internal const int NETLINK_SOCK_DIAG = 4;
     internal const ushort NLMSG_NOOP = 1;
@@ -46,7 +46,9 @@ internal sealed class NetlinkSocket : IDisposable
     internal const ushort NLM_F_MULTI = 0x2;
     internal const ushort NLM_F_DUMP_INTR = 0x10;
     internal const ushort NLM_F_DUMP = 0x300;
-    internal const int HeaderLength = 16;
+
+    /// <summary>sizeof(struct nlmsghdr).</summary>
+    internal static int HeaderLength => sizeof(NlMsgHdr);
 
     /// <summary>The kernel sends at most 32 KiB per dump read; twice that leaves room.</summary>
     internal const int BufferSize = 64 * 1024;
@@ -176,7 +178,7 @@ internal sealed class NetlinkSocket : IDisposable
                     SocketInfo? item;
                     try
                     {
-                        item = decode(_buffer.AsSpan(offset + HeaderLength, header.Length - HeaderLength));
+                        item = decode(Payload(_buffer, offset, header.Length));
                     }
                     catch (SocketToolsException e) when (e.Kind == ErrorKind.InvalidData)
                     {
@@ -248,11 +250,8 @@ internal sealed class NetlinkSocket : IDisposable
 
                 if (header.Type == NLMSG_ERROR)
                 {
-                    int error = header.Length >= HeaderLength + 4
-                        ? BinaryPrimitives.ReadInt32LittleEndian(_buffer.AsSpan(offset + HeaderLength))
-                        : 0;
                     item = null;
-                    return -error;
+                    return -(ErrorField(Payload(_buffer, offset, header.Length)) ?? 0);
                 }
 
                 if (header.Type == NLMSG_DONE)
@@ -261,7 +260,7 @@ internal sealed class NetlinkSocket : IDisposable
                     return Errno.ENOENT;
                 }
 
-                item = decode(_buffer.AsSpan(offset + HeaderLength, header.Length - HeaderLength));
+                item = decode(Payload(_buffer, offset, header.Length));
                 return 0;
             }
         }
@@ -271,25 +270,41 @@ internal sealed class NetlinkSocket : IDisposable
     internal static (int Length, ushort Type, ushort Flags, uint Sequence) ReadHeader(byte[] buffer, int offset, int received)
     {
         var span = buffer.AsSpan(offset, received - offset);
-        uint length = BinaryPrimitives.ReadUInt32LittleEndian(span);
-        if (length < HeaderLength || length > (uint)span.Length)
+        if (!MemoryMarshal.TryRead(span, out NlMsgHdr header))
         {
-            throw new NetlinkException($"netlink message at offset {offset} claims {length} bytes; {span.Length} remain.");
+            throw new NetlinkException($"netlink message at offset {offset} is cut: {span.Length} bytes remain of its {HeaderLength}-byte header.");
         }
 
-        return ((int)length, BinaryPrimitives.ReadUInt16LittleEndian(span[4..]),
-            BinaryPrimitives.ReadUInt16LittleEndian(span[6..]), BinaryPrimitives.ReadUInt32LittleEndian(span[8..]));
+        if (header.nlmsg_len < HeaderLength || header.nlmsg_len > (uint)span.Length)
+        {
+            throw new NetlinkException($"netlink message at offset {offset} claims {header.nlmsg_len} bytes; {span.Length} remain.");
+        }
+
+        return ((int)header.nlmsg_len, header.nlmsg_type, header.nlmsg_flags, header.nlmsg_seq);
+    }
+
+    /// <summary>The payload of the message at <paramref name="offset"/>: what follows its header.</summary>
+    private static Span<byte> Payload(byte[] buffer, int offset, int length) =>
+        buffer.AsSpan(offset + HeaderLength, length - HeaderLength);
+
+    /// <summary>
+    /// nlmsgerr.error of an NLMSG_ERROR payload, or null when the message is too short to hold it
+    /// (the kernel always sends it; the request echoed after it may be cut).
+    /// </summary>
+    private static int? ErrorField(ReadOnlySpan<byte> payload)
+    {
+        var error = KernelStruct.ReadPrefix<NlMsgErr>(payload);
+        return KernelStruct.IfSent(payload.Length, ref error, ref error.error);
     }
 
     /// <summary>The errno an NLMSG_ERROR message carries: 0 for an acknowledgement.</summary>
     private static int ErrorOf(byte[] buffer, int offset, int length)
     {
-        if (length < HeaderLength + 4)
+        if (ErrorField(Payload(buffer, offset, length)) is not int error)
         {
-            throw new NetlinkException($"NLMSG_ERROR at offset {offset} is {length} bytes; at least {HeaderLength + 4} expected.");
+            throw new NetlinkException($"NLMSG_ERROR at offset {offset} is {length} bytes; at least {HeaderLength + sizeof(int)} expected.");
         }
 
-        int error = BinaryPrimitives.ReadInt32LittleEndian(buffer.AsSpan(offset + HeaderLength));
         if (error > 0 || error == int.MinValue)
         {
             throw new NetlinkException($"NLMSG_ERROR at offset {offset} carries {error}; a negative errno or 0 expected.");
@@ -301,9 +316,8 @@ internal sealed class NetlinkSocket : IDisposable
     private static void CheckDone(byte[] buffer, int offset, int length)
     {
         // Since Linux 4.x NLMSG_DONE carries an int: a negative errno when the dump failed.
-        if (length >= HeaderLength + 4)
+        if (MemoryMarshal.TryRead(Payload(buffer, offset, length), out int error))
         {
-            int error = BinaryPrimitives.ReadInt32LittleEndian(buffer.AsSpan(offset + HeaderLength));
             if (error < 0)
             {
                 if (error == int.MinValue)
@@ -326,9 +340,13 @@ internal sealed class NetlinkSocket : IDisposable
     {
         var span = destination[..total];
         span.Clear();
-        BinaryPrimitives.WriteUInt32LittleEndian(span, (uint)total);
-        BinaryPrimitives.WriteUInt16LittleEndian(span[4..], SOCK_DIAG_BY_FAMILY);
-        BinaryPrimitives.WriteUInt16LittleEndian(span[6..], NLM_F_REQUEST | NLM_F_DUMP);
+        var header = new NlMsgHdr
+        {
+            nlmsg_len = (uint)total,
+            nlmsg_type = SOCK_DIAG_BY_FAMILY,
+            nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP,
+        };
+        MemoryMarshal.Write(span, in header);
         return span[HeaderLength..];
     }
 
@@ -348,15 +366,16 @@ internal sealed class NetlinkSocket : IDisposable
     private uint Send(byte[] request, int length)
     {
         var span = request.AsSpan(0, length);
-        if (length < HeaderLength || BinaryPrimitives.ReadUInt16LittleEndian(span[4..]) != SOCK_DIAG_BY_FAMILY)
+        if (length < HeaderLength || MemoryMarshal.AsRef<NlMsgHdr>(span).nlmsg_type != SOCK_DIAG_BY_FAMILY)
         {
             // The module only reads: SOCK_DESTROY (what ss -K sends) or any other request never leaves here.
             throw new InvalidOperationException("SocketTools sends only SOCK_DIAG_BY_FAMILY requests.");
         }
 
         uint seq = ++_seq;
-        BinaryPrimitives.WriteUInt32LittleEndian(span, (uint)length);
-        BinaryPrimitives.WriteUInt32LittleEndian(span[8..], seq);
+        ref var header = ref MemoryMarshal.AsRef<NlMsgHdr>(span);
+        header.nlmsg_len = (uint)length;
+        header.nlmsg_seq = seq;
         for (int interrupts = 0; ; interrupts++)
         {
             int errno = Transport.Send(span);

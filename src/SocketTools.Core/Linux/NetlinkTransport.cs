@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using SocketTools.Native;
 
 namespace SocketTools.Linux;
@@ -36,19 +35,19 @@ internal sealed unsafe class LibcNetlinkTransport : INetlinkTransport
     /// </summary>
     public static LibcNetlinkTransport Open(int protocol, TimeSpan receiveTimeout)
     {
-        int fd = Libc.Socket(Libc.AF_NETLINK, Libc.SOCK_RAW | Libc.SOCK_CLOEXEC, protocol);
-        if (fd < 0)
+        int errno = Libc.TrySocket(Libc.AF_NETLINK, Libc.SOCK_RAW | Libc.SOCK_CLOEXEC, protocol, out int fd);
+        if (errno != 0)
         {
-            throw new NetlinkException("Socket", Marshal.GetLastPInvokeError());
+            throw new NetlinkException("Socket", errno);
         }
 
         // struct timeval { long tv_sec; long tv_usec; } on 64-bit Linux.
         long* timeval = stackalloc long[2];
         timeval[0] = (long)receiveTimeout.TotalSeconds;
         timeval[1] = receiveTimeout.Milliseconds * 1000L;
-        if (Libc.SetSockOpt(fd, Libc.SOL_SOCKET, Libc.SO_RCVTIMEO, timeval, 2 * sizeof(long)) != 0)
+        errno = Libc.TrySetSockOpt(fd, Libc.SOL_SOCKET, Libc.SO_RCVTIMEO, timeval, 2 * sizeof(long));
+        if (errno != 0)
         {
-            int errno = Marshal.GetLastPInvokeError();
             Libc.Close(fd);
             throw new NetlinkException("SetSockOpt", errno);
         }
@@ -63,7 +62,7 @@ internal sealed unsafe class LibcNetlinkTransport : INetlinkTransport
     {
         fixed (byte* p = datagram)
         {
-            return Libc.Send(Fd, p, datagram.Length, 0) >= 0 ? 0 : Marshal.GetLastPInvokeError();
+            return Libc.TrySend(Fd, p, datagram.Length, 0, out _);
         }
     }
 
@@ -73,8 +72,8 @@ internal sealed unsafe class LibcNetlinkTransport : INetlinkTransport
         fixed (byte* p = buffer)
         {
             // MSG_TRUNC: netlink then returns the datagram's real length, so a cut reply is noticed.
-            nint received = Libc.Recv(Fd, p, buffer.Length, Libc.MSG_TRUNC);
-            return received >= 0 ? (int)Math.Min(received, int.MaxValue) : -Marshal.GetLastPInvokeError();
+            int errno = Libc.TryRecv(Fd, p, buffer.Length, Libc.MSG_TRUNC, out nint received);
+            return errno == 0 ? (int)Math.Min(received, int.MaxValue) : -errno;
         }
     }
 

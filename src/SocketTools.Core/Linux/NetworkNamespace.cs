@@ -131,9 +131,9 @@ public static class NetworkNamespace
     /// <summary>Moves the calling thread into the namespace behind <paramref name="handle"/> (setns), with typed errors.</summary>
     internal static void Enter(SafeFileHandle handle, string nameOrPath, string path)
     {
-        if (Libc.SetNs((int)handle.DangerousGetHandle(), Libc.CLONE_NEWNET) != 0)
+        int errno = Libc.TrySetNs((int)handle.DangerousGetHandle(), Libc.CLONE_NEWNET);
+        if (errno != 0)
         {
-            int errno = System.Runtime.InteropServices.Marshal.GetLastPInvokeError();
             if (errno == Errno.EINVAL)
             {
                 // setns(2) with CLONE_NEWNET: the file is not a network namespace.

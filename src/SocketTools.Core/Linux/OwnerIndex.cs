@@ -240,10 +240,9 @@ internal sealed class OwnerScan : IDisposable
         _procRoot = procRoot;
         _cancellationToken = cancellationToken;
         _workers = Workers;
-        _procFd = OpenDirectory(procRoot);
-        if (_procFd < 0)
+        int errno = OpenDirectory(procRoot, out _procFd);
+        if (errno != 0)
         {
-            int errno = Marshal.GetLastPInvokeError();
             _unavailable = new SocketToolsException("ProcUnavailable", SocketToolsException.KindOf(errno) == ErrorKind.ObjectNotFound
                     ? ErrorKind.ResourceUnavailable : SocketToolsException.KindOf(errno),
                 $"Cannot open {procRoot}: {Errno.Describe(errno)}.", errno)
@@ -459,10 +458,9 @@ internal sealed class OwnerScan : IDisposable
             path[len++] = (byte)'f';
             path[len++] = (byte)'d';
             path[len] = 0;
-            int fdDir = Libc.OpenAt(_procFd, path, Libc.O_RDONLY | Libc.O_CLOEXEC);
-            if (fdDir < 0)
+            int errno = Libc.TryOpenAt(_procFd, path, Libc.O_RDONLY | Libc.O_CLOEXEC, out int fdDir);
+            if (errno != 0)
             {
-                int errno = Marshal.GetLastPInvokeError();
                 p.Result = errno is Errno.EACCES or Errno.EPERM ? Outcome.Denied : Outcome.Gone;
                 return false;
             }
@@ -571,15 +569,15 @@ internal sealed class OwnerScan : IDisposable
         Gone,
     }
 
-    private static unsafe int OpenDirectory(string path)
+    /// <summary>Opens a directory by path (relative: from the current directory); returns errno, 0 on success.</summary>
+    private static unsafe int OpenDirectory(string path, out int fd)
     {
         Span<byte> buffer = stackalloc byte[path.Length * 3 + 1];
         int n = System.Text.Encoding.UTF8.GetBytes(path, buffer);
         buffer[n] = 0;
         fixed (byte* p = buffer)
         {
-            // A relative path is taken from the current directory.
-            return Libc.OpenAt(-100 /* AT_FDCWD */, p, Libc.O_RDONLY | Libc.O_CLOEXEC);
+            return Libc.TryOpenAt(Libc.AT_FDCWD, p, Libc.O_RDONLY | Libc.O_CLOEXEC, out fd);
         }
     }
 
@@ -592,23 +590,21 @@ internal sealed class OwnerScan : IDisposable
         {
             while (true)
             {
-                nint n = Libc.GetDents64(procFd, b, buffer.Length);
-                if (n <= 0)
+                if (Libc.TryGetDents64(procFd, b, buffer.Length, out nint n) != 0 || n == 0)
                 {
                     break;
                 }
 
                 for (nint off = 0; off < n;)
                 {
-                    byte* entry = b + off;
-                    ushort reclen = *(ushort*)(entry + 16);
-                    int value = ParseNumber(entry + 19);
+                    var entry = (LinuxDirent64*)(b + off);
+                    int value = ParseNumber(entry->d_name);
                     if (value > 0)
                     {
                         pids.Add(value);
                     }
 
-                    off += reclen;
+                    off += entry->d_reclen;
                 }
             }
         }
@@ -624,11 +620,10 @@ internal sealed class OwnerScan : IDisposable
         {
             while (true)
             {
-                nint n = Libc.GetDents64(fdDir, b, buffer.Length);
-                if (n < 0)
+                int errno = Libc.TryGetDents64(fdDir, b, buffer.Length, out nint n);
+                if (errno != 0)
                 {
                     // ENOENT: the process exited while its fds were listed. What was read stays.
-                    int errno = Marshal.GetLastPInvokeError();
                     return errno is Errno.EACCES or Errno.EPERM ? Outcome.Denied : Outcome.Read;
                 }
 
@@ -639,9 +634,9 @@ internal sealed class OwnerScan : IDisposable
 
                 for (nint off = 0; off < n;)
                 {
-                    byte* entry = b + off;
-                    off += *(ushort*)(entry + 16);
-                    int fd = ParseNumber(entry + 19);
+                    var entry = (LinuxDirent64*)(b + off);
+                    off += entry->d_reclen;
+                    int fd = ParseNumber(entry->d_name);
                     if (fd >= 0)
                     {
                         fds.Add(fd);
@@ -661,8 +656,7 @@ internal sealed class OwnerScan : IDisposable
         {
             int fd = fds[i];
             name[WriteNumber(name, fd)] = 0;
-            nint got = Libc.ReadLinkAt(fdDir, name, link, 64);
-            if (got < 10)
+            if (Libc.TryReadLinkAt(fdDir, name, link, 64, out nint got) != 0 || got < 10)
             {
                 continue; // closed meanwhile, or not a socket
             }

@@ -1,4 +1,5 @@
-using System.Buffers.Binary;
+using System.Runtime.InteropServices;
+using SocketTools.Native;
 
 namespace SocketTools.Linux;
 
@@ -6,13 +7,13 @@ namespace SocketTools.Linux;
 /// packet_diag (include/uapi/linux/packet_diag.h): the dump request and the decoding of
 /// packet_diag_msg with the info, uid and memory attributes.
 /// </summary>
-internal static class PacketDiag
+internal static unsafe class PacketDiag
 {
     /// <summary>sizeof(struct packet_diag_req).</summary>
-    internal const int RequestLength = 20;
+    internal static int RequestLength => sizeof(PacketDiagReq);
 
     /// <summary>sizeof(struct packet_diag_msg).</summary>
-    internal const int MessageLength = 16;
+    internal static int MessageLength => sizeof(PacketDiagMsg);
 
     internal const uint PACKET_SHOW_INFO = 0x01;
     internal const uint PACKET_SHOW_MEMINFO = 0x10;
@@ -25,10 +26,10 @@ internal static class PacketDiag
     internal static int BuildRequest(Span<byte> destination)
     {
         int total = NetlinkSocket.HeaderLength + RequestLength;
-        var req = NetlinkSocket.StartDumpRequest(destination, total);
-        req[0] = Native.Libc.AF_PACKET;
+        var body = NetlinkSocket.StartDumpRequest(destination, total);
         // The receive queue comes from the memory info, so it is always asked for.
-        BinaryPrimitives.WriteUInt32LittleEndian(req[8..], PACKET_SHOW_INFO | PACKET_SHOW_MEMINFO);
+        var req = new PacketDiagReq { sdiag_family = Libc.AF_PACKET, pdiag_show = PACKET_SHOW_INFO | PACKET_SHOW_MEMINFO };
+        MemoryMarshal.Write(body, in req);
         return total;
     }
 
@@ -40,16 +41,11 @@ internal static class PacketDiag
             throw new NetlinkException($"packet_diag_msg is {msg.Length} bytes; at least {MessageLength} expected.");
         }
 
-        if (msg[0] != Native.Libc.AF_PACKET)
+        var m = MemoryMarshal.Read<PacketDiagMsg>(msg);
+        if (m.pdiag_family != Libc.AF_PACKET)
         {
-            throw new NetlinkException($"packet_diag_msg has address family {msg[0]}; AF_PACKET expected.");
+            throw new NetlinkException($"packet_diag_msg has address family {m.pdiag_family}; AF_PACKET expected.");
         }
-
-        byte type = msg[1];
-        int etherType = BinaryPrimitives.ReadUInt16LittleEndian(msg[2..]);  // the kernel sends ntohs(po->num)
-        uint inode = BinaryPrimitives.ReadUInt32LittleEndian(msg[4..]);
-        ulong cookie = BinaryPrimitives.ReadUInt32LittleEndian(msg[8..])
-            | ((ulong)BinaryPrimitives.ReadUInt32LittleEndian(msg[12..]) << 32);
 
         int ifindex = 0;
         uint uid = 0;
@@ -60,11 +56,16 @@ internal static class PacketDiag
         {
             switch (attr)
             {
-                case PACKET_DIAG_INFO when payload.Length >= 4:
-                    ifindex = (int)BinaryPrimitives.ReadUInt32LittleEndian(payload);
+                case PACKET_DIAG_INFO:
+                    var info = KernelStruct.ReadPrefix<PacketDiagInfo>(payload);
+                    if (KernelStruct.IfSent(payload.Length, ref info, ref info.pdi_index) is uint index)
+                    {
+                        ifindex = (int)index;
+                    }
+
                     break;
-                case PACKET_DIAG_UID when payload.Length >= 4:
-                    uid = BinaryPrimitives.ReadUInt32LittleEndian(payload);
+                case PACKET_DIAG_UID when payload.Length >= sizeof(uint):
+                    uid = MemoryMarshal.Read<uint>(payload);
                     break;
                 case PACKET_DIAG_MEMINFO:
                     rq = SkMemInfo.At(payload, SkMemInfo.RmemAlloc);
@@ -81,15 +82,15 @@ internal static class PacketDiag
         {
             Protocol = SocketProtocol.Packet,
             Family = SocketFamily.Packet,
-            Type = type == Native.Libc.SOCK_DGRAM ? SocketKind.Datagram : SocketKind.Raw,
+            Type = m.pdiag_type == Libc.SOCK_DGRAM ? SocketKind.Datagram : SocketKind.Raw,
             State = SocketState.Closed,
             RecvQ = rq,
             InterfaceIndex = ifindex,
             Interface = names?.NameOf(ifindex),
             Uid = uid,
-            Inode = inode,
-            Cookie = cookie,
-            EtherType = etherType,
+            Inode = m.pdiag_ino,
+            Cookie = m.Cookie,
+            EtherType = m.pdiag_num,
             Memory = mem,
         };
     }

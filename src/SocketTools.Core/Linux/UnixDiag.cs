@@ -1,5 +1,6 @@
-using System.Buffers.Binary;
+using System.Runtime.InteropServices;
 using System.Text;
+using SocketTools.Native;
 
 namespace SocketTools.Linux;
 
@@ -7,13 +8,13 @@ namespace SocketTools.Linux;
 /// unix_diag (include/uapi/linux/unix_diag.h): the dump request and the decoding of unix_diag_msg
 /// with its attributes (name, VFS identity, peer, queues, memory, shutdown, uid).
 /// </summary>
-internal static class UnixDiag
+internal static unsafe class UnixDiag
 {
     /// <summary>sizeof(struct unix_diag_req).</summary>
-    internal const int RequestLength = 24;
+    internal static int RequestLength => sizeof(UnixDiagReq);
 
     /// <summary>sizeof(struct unix_diag_msg).</summary>
-    internal const int MessageLength = 16;
+    internal static int MessageLength => sizeof(UnixDiagMsg);
 
     internal const uint UDIAG_SHOW_NAME = 0x01;
     internal const uint UDIAG_SHOW_VFS = 0x02;
@@ -36,16 +37,15 @@ internal static class UnixDiag
     internal static int BuildRequest(Span<byte> destination, uint states, bool memory)
     {
         int total = NetlinkSocket.HeaderLength + RequestLength;
-        var req = NetlinkSocket.StartDumpRequest(destination, total);
-        req[0] = Native.Libc.AF_UNIX;
-        BinaryPrimitives.WriteUInt32LittleEndian(req[4..], states);
+        var body = NetlinkSocket.StartDumpRequest(destination, total);
         uint show = UDIAG_SHOW_NAME | UDIAG_SHOW_VFS | UDIAG_SHOW_PEER | UDIAG_SHOW_ICONS | UDIAG_SHOW_RQLEN | UDIAG_SHOW_UID;
         if (memory)
         {
             show |= UDIAG_SHOW_MEMINFO;
         }
 
-        BinaryPrimitives.WriteUInt32LittleEndian(req[12..], show);
+        var req = new UnixDiagReq { sdiag_family = Libc.AF_UNIX, udiag_states = states, udiag_show = show };
+        MemoryMarshal.Write(body, in req);
         return total;
     }
 
@@ -57,16 +57,11 @@ internal static class UnixDiag
             throw new NetlinkException($"unix_diag_msg is {msg.Length} bytes; at least {MessageLength} expected.");
         }
 
-        if (msg[0] != Native.Libc.AF_UNIX)
+        var m = MemoryMarshal.Read<UnixDiagMsg>(msg);
+        if (m.udiag_family != Libc.AF_UNIX)
         {
-            throw new NetlinkException($"unix_diag_msg has address family {msg[0]}; AF_UNIX expected.");
+            throw new NetlinkException($"unix_diag_msg has address family {m.udiag_family}; AF_UNIX expected.");
         }
-
-        byte type = msg[1];
-        var state = (SocketState)msg[2];
-        uint inode = BinaryPrimitives.ReadUInt32LittleEndian(msg[4..]);
-        ulong cookie = BinaryPrimitives.ReadUInt32LittleEndian(msg[8..])
-            | ((ulong)BinaryPrimitives.ReadUInt32LittleEndian(msg[12..]) << 32);
 
         string? path = null;
         ulong? fileInode = null;
@@ -85,24 +80,28 @@ internal static class UnixDiag
                 case UNIX_DIAG_NAME when payload.Length > 0:
                     path = Name(payload);
                     break;
-                case UNIX_DIAG_VFS when payload.Length >= 8:
-                    fileInode = BinaryPrimitives.ReadUInt32LittleEndian(payload);
-                    fileDevice = BinaryPrimitives.ReadUInt32LittleEndian(payload[4..]);
+                case UNIX_DIAG_VFS when payload.Length >= sizeof(UnixDiagVfs):
+                    var vfs = MemoryMarshal.Read<UnixDiagVfs>(payload);
+                    fileInode = vfs.udiag_vfs_ino;
+                    fileDevice = vfs.udiag_vfs_dev;
                     break;
-                case UNIX_DIAG_PEER when payload.Length >= 4:
-                    peer = BinaryPrimitives.ReadUInt32LittleEndian(payload);
+                case UNIX_DIAG_PEER when payload.Length >= sizeof(uint):
+                    peer = MemoryMarshal.Read<uint>(payload);
                     break;
                 case UNIX_DIAG_ICONS:
-                    pending = payload.Length < 4 ? [] : new ulong[payload.Length / 4];
+                    // An array of the inodes (u32) of the connections waiting to be accepted.
+                    var inodes = MemoryMarshal.Cast<byte, uint>(payload);
+                    pending = new ulong[inodes.Length];
                     for (int i = 0; i < pending.Length; i++)
                     {
-                        pending[i] = BinaryPrimitives.ReadUInt32LittleEndian(payload[(4 * i)..]);
+                        pending[i] = inodes[i];
                     }
 
                     break;
-                case UNIX_DIAG_RQLEN when payload.Length >= 8:
-                    rq = BinaryPrimitives.ReadUInt32LittleEndian(payload);
-                    wq = BinaryPrimitives.ReadUInt32LittleEndian(payload[4..]);
+                case UNIX_DIAG_RQLEN when payload.Length >= sizeof(UnixDiagRqLen):
+                    var queues = MemoryMarshal.Read<UnixDiagRqLen>(payload);
+                    rq = queues.udiag_rqueue;
+                    wq = queues.udiag_wqueue;
                     break;
                 case UNIX_DIAG_MEMINFO:
                     memory = SkMemInfo.Decode(payload);
@@ -110,8 +109,8 @@ internal static class UnixDiag
                 case UNIX_DIAG_SHUTDOWN when payload.Length >= 1:
                     shutdown = (ShutdownState)(payload[0] & 3);
                     break;
-                case UNIX_DIAG_UID when payload.Length >= 4:
-                    uid = BinaryPrimitives.ReadUInt32LittleEndian(payload);
+                case UNIX_DIAG_UID when payload.Length >= sizeof(uint):
+                    uid = MemoryMarshal.Read<uint>(payload);
                     break;
             }
         }
@@ -120,19 +119,19 @@ internal static class UnixDiag
         {
             Protocol = SocketProtocol.Unix,
             Family = SocketFamily.Unix,
-            Type = type switch
+            Type = m.udiag_type switch
             {
-                Native.Libc.SOCK_STREAM => SocketKind.Stream,
-                Native.Libc.SOCK_DGRAM => SocketKind.Datagram,
+                Libc.SOCK_STREAM => SocketKind.Stream,
+                Libc.SOCK_DGRAM => SocketKind.Datagram,
                 5 => SocketKind.SeqPacket,
                 _ => SocketKind.Unknown,
             },
-            State = state,
+            State = (SocketState)m.udiag_state,
             RecvQ = rq,
             SendQ = wq,
             Uid = uid,
-            Inode = inode,
-            Cookie = cookie,
+            Inode = m.udiag_ino,
+            Cookie = m.Cookie,
             Shutdown = shutdown,
             Path = path,
             FileInode = fileInode,

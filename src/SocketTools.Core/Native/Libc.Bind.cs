@@ -4,6 +4,10 @@ namespace SocketTools.Native;
 
 internal static unsafe partial class Libc
 {
-    [DllImport(Name, EntryPoint = "bind", SetLastError = true)]
-    internal static extern int Bind(int fd, void* addr, int addrlen);
+    [LibraryImport(Name, EntryPoint = "bind", SetLastError = true)]
+    private static partial int bind(int fd, void* addr, int addrlen);
+
+    /// <summary>bind(2): 0, or errno.</summary>
+    internal static int TryBind(int fd, void* addr, int addrlen) =>
+        bind(fd, addr, addrlen) == 0 ? 0 : Marshal.GetLastPInvokeError();
 }

@@ -4,6 +4,9 @@ namespace SocketTools.Native;
 
 internal static unsafe partial class Libc
 {
-    [DllImport(Name, EntryPoint = "geteuid", SetLastError = true)]
-    internal static extern uint GetEUid();
+    [LibraryImport(Name, EntryPoint = "geteuid")]
+    private static partial uint geteuid();
+
+    /// <summary>geteuid(2), which cannot fail.</summary>
+    internal static uint GetEUid() => geteuid();
 }

@@ -4,6 +4,10 @@ namespace SocketTools.Native;
 
 internal static unsafe partial class Libc
 {
-    [DllImport(Name, EntryPoint = "getsockopt", SetLastError = true)]
-    internal static extern int GetSockOpt(int fd, int level, int optname, void* optval, int* optlen);
+    [LibraryImport(Name, EntryPoint = "getsockopt", SetLastError = true)]
+    private static partial int getsockopt(int fd, int level, int optname, void* optval, int* optlen);
+
+    /// <summary>getsockopt(2): 0, or the errno.</summary>
+    internal static int TryGetSockOpt(int fd, int level, int optname, void* optval, int* optlen) =>
+        getsockopt(fd, level, optname, optval, optlen) == 0 ? 0 : Marshal.GetLastPInvokeError();
 }

@@ -4,6 +4,10 @@ namespace SocketTools.Native;
 
 internal static unsafe partial class Libc
 {
-    [DllImport(Name, EntryPoint = "setns", SetLastError = true)]
-    internal static extern int SetNs(int fd, int nstype);
+    [LibraryImport(Name, EntryPoint = "setns", SetLastError = true)]
+    private static partial int setns(int fd, int nstype);
+
+    /// <summary>setns(2) for the calling thread: 0, or errno (EPERM without CAP_SYS_ADMIN).</summary>
+    internal static int TrySetNs(int fd, int nstype) =>
+        setns(fd, nstype) == 0 ? 0 : Marshal.GetLastPInvokeError();
 }

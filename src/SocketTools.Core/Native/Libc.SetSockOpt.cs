@@ -4,6 +4,10 @@ namespace SocketTools.Native;
 
 internal static unsafe partial class Libc
 {
-    [DllImport(Name, EntryPoint = "setsockopt", SetLastError = true)]
-    internal static extern int SetSockOpt(int fd, int level, int optname, void* optval, int optlen);
+    [LibraryImport(Name, EntryPoint = "setsockopt", SetLastError = true)]
+    private static partial int setsockopt(int fd, int level, int optname, void* optval, int optlen);
+
+    /// <summary>setsockopt(2): 0, or errno.</summary>
+    internal static int TrySetSockOpt(int fd, int level, int optname, void* optval, int optlen) =>
+        setsockopt(fd, level, optname, optval, optlen) == 0 ? 0 : Marshal.GetLastPInvokeError();
 }

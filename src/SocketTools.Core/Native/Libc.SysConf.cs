@@ -4,6 +4,9 @@ namespace SocketTools.Native;
 
 internal static unsafe partial class Libc
 {
-    [DllImport(Name, EntryPoint = "sysconf", SetLastError = true)]
-    internal static extern long SysConf(int name);
+    [LibraryImport(Name, EntryPoint = "sysconf")]
+    private static partial long sysconf(int name);
+
+    /// <summary>sysconf(3): the value, or -1 when the limit is unknown (errno is not needed: the one caller has a default).</summary>
+    internal static long SysConf(int name) => sysconf(name);
 }

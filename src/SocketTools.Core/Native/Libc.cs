@@ -1,9 +1,21 @@
 namespace SocketTools.Native;
 
-/// <summary>libc entry points; one call per file (Libc.*.cs).</summary>
+/// <summary>
+/// libc entry points, one call per file (Libc.*.cs). Each file owns its call: a private
+/// <c>[LibraryImport]</c> named as in C, and the wrapper the rest of the core uses, which either
+/// returns the result or throws <see cref="Failure"/> with errno, or (<c>Try…</c>, where callers
+/// treat some errnos as normal flow) returns errno, 0 on success. errno is read nowhere else.
+/// </summary>
 internal static unsafe partial class Libc
 {
     internal const string Name = "libc";
+
+    /// <summary>The exception a throwing wrapper raises: errno, and the kind errno means.</summary>
+    /// <param name="call">The wrapper's name, for the error id (<c>SocketFailed</c>).</param>
+    /// <param name="function">The C function, for the message.</param>
+    /// <param name="errno">What it failed with.</param>
+    internal static SocketToolsException Failure(string call, string function, int errno) =>
+        new(call + "Failed", SocketToolsException.KindOf(errno), $"{function}(2) failed: {Errno.Describe(errno)}.", errno);
 
     internal const int AF_UNIX = 1;
     internal const int AF_INET = 2;

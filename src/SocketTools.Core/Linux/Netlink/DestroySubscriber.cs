@@ -44,28 +44,28 @@ internal sealed unsafe class DestroySubscriber : IDisposable
 
     private static DestroySubscriber OpenHere(uint groups, int receiveBuffer)
     {
-        int fd = Libc.Socket(Libc.AF_NETLINK, Libc.SOCK_RAW | Libc.SOCK_CLOEXEC, NetlinkSocket.NETLINK_SOCK_DIAG);
-        if (fd < 0)
+        int socketErrno = Libc.TrySocket(Libc.AF_NETLINK, Libc.SOCK_RAW | Libc.SOCK_CLOEXEC, NetlinkSocket.NETLINK_SOCK_DIAG, out int fd);
+        if (socketErrno != 0)
         {
-            throw new NetlinkException("Socket", Marshal.GetLastPInvokeError());
+            throw new NetlinkException("Socket", socketErrno);
         }
 
         try
         {
             // SO_RCVBUFFORCE passes rmem_max (root only); without CAP_NET_ADMIN, SO_RCVBUF gets what rmem_max allows.
             int size = receiveBuffer;
-            if (Libc.SetSockOpt(fd, Libc.SOL_SOCKET, Libc.SO_RCVBUFFORCE, &size, sizeof(int)) != 0
-                && Libc.SetSockOpt(fd, Libc.SOL_SOCKET, Libc.SO_RCVBUF, &size, sizeof(int)) != 0)
+            if (Libc.TrySetSockOpt(fd, Libc.SOL_SOCKET, Libc.SO_RCVBUFFORCE, &size, sizeof(int)) != 0
+                && Libc.TrySetSockOpt(fd, Libc.SOL_SOCKET, Libc.SO_RCVBUF, &size, sizeof(int)) is int sizeErrno and not 0)
             {
-                throw new NetlinkException("SetSockOpt", Marshal.GetLastPInvokeError());
+                throw new NetlinkException("SetSockOpt", sizeErrno);
             }
 
             long* timeval = stackalloc long[2];
             timeval[0] = 0;
             timeval[1] = (long)ReceiveTimeout.TotalMicroseconds;
-            if (Libc.SetSockOpt(fd, Libc.SOL_SOCKET, Libc.SO_RCVTIMEO, timeval, 2 * sizeof(long)) != 0)
+            if (Libc.TrySetSockOpt(fd, Libc.SOL_SOCKET, Libc.SO_RCVTIMEO, timeval, 2 * sizeof(long)) is int timeoutErrno and not 0)
             {
-                throw new NetlinkException("SetSockOpt", Marshal.GetLastPInvokeError());
+                throw new NetlinkException("SetSockOpt", timeoutErrno);
             }
 
             // struct sockaddr_nl { u16 nl_family; u16 nl_pad; u32 nl_pid; u32 nl_groups; }
@@ -73,9 +73,9 @@ internal sealed unsafe class DestroySubscriber : IDisposable
             new Span<byte>(address, 12).Clear();
             BinaryPrimitives.WriteUInt16LittleEndian(new Span<byte>(address, 2), Libc.AF_NETLINK);
             BinaryPrimitives.WriteUInt32LittleEndian(new Span<byte>(address + 8, 4), groups);
-            if (Libc.Bind(fd, address, 12) != 0)
+            int errno = Libc.TryBind(fd, address, 12);
+            if (errno != 0)
             {
-                int errno = Marshal.GetLastPInvokeError();
                 if (errno is Errno.EPERM or Errno.EACCES)
                 {
                     throw new SocketToolsException("SocketEventsPermissionDenied", ErrorKind.PermissionDenied,
@@ -115,7 +115,7 @@ internal sealed unsafe class DestroySubscriber : IDisposable
         {
             int value = 0;
             int length = sizeof(int);
-            return Libc.GetSockOpt(Fd, Libc.SOL_SOCKET, Libc.SO_RCVBUF, &value, &length) == 0 ? value : -1;
+            return Libc.TryGetSockOpt(Fd, Libc.SOL_SOCKET, Libc.SO_RCVBUF, &value, &length) == 0 ? value : -1;
         }
     }
 
@@ -127,7 +127,7 @@ internal sealed unsafe class DestroySubscriber : IDisposable
             uint* info = stackalloc uint[SK_MEMINFO_VARS];
             int length = SK_MEMINFO_VARS * sizeof(uint);
             int fd = Volatile.Read(ref _fd);
-            if (fd < 0 || Libc.GetSockOpt(fd, Libc.SOL_SOCKET, Libc.SO_MEMINFO, info, &length) != 0
+            if (fd < 0 || Libc.TryGetSockOpt(fd, Libc.SOL_SOCKET, Libc.SO_MEMINFO, info, &length) != 0
                 || length <= SK_MEMINFO_DROPS * sizeof(uint))
             {
                 return -1;
@@ -177,14 +177,14 @@ internal sealed unsafe class DestroySubscriber : IDisposable
     private int ReceiveOnce(byte[] buffer)
     {
         nint received;
+        int errno;
         fixed (byte* p = buffer)
         {
-            received = Libc.Recv(Fd, p, buffer.Length, Libc.MSG_TRUNC);
+            errno = Libc.TryRecv(Fd, p, buffer.Length, Libc.MSG_TRUNC, out received);
         }
 
-        if (received < 0)
+        if (errno != 0)
         {
-            int errno = Marshal.GetLastPInvokeError();
             switch (errno)
             {
                 case Errno.EAGAIN or Errno.EINTR:
