@@ -118,14 +118,7 @@ public static class NetstatText
     public static string UnixFlags(SocketState state) => state == SocketState.Listen ? "[ ACC ]" : "[ ]";
 
     /// <summary>netstat -x's Type column: STREAM, DGRAM, SEQPACKET, RAW, UNKNOWN.</summary>
-    public static string UnixType(SocketKind type) => type switch
-    {
-        SocketKind.Stream => "STREAM",
-        SocketKind.Datagram => "DGRAM",
-        SocketKind.SeqPacket => "SEQPACKET",
-        SocketKind.Raw => "RAW",
-        _ => "UNKNOWN",
-    };
+    public static string UnixType(SocketKind type) => LsofText.UnixType(type);
 
     /// <summary>
     /// netstat -x's State column: LISTENING, CONNECTED, and nothing for an unconnected socket.
