@@ -33,6 +33,16 @@ internal sealed class LinuxPlatform : ISocketPlatform
     public ISocketLookup OpenTcpLookup(string? networkNamespace) => TcpSocketLookup.Open(networkNamespace);
 
     /// <inheritdoc />
+    public ISocketEvents OpenSocketEvents(string? networkNamespace, IReadOnlyList<SocketProtocol> protocols, IReadOnlyList<SocketFamily> families, int receiveBuffer) =>
+        DestroySubscriber.Open(networkNamespace, SockDiagGroups.Mask(protocols, families), receiveBuffer);
+
+    /// <inheritdoc />
+    public void CheckClosable(SocketInfo target) => SocketDestroyer.Check(target);
+
+    /// <inheritdoc />
+    public ISocketCloser OpenSocketCloser(string? networkNamespace) => SocketDestroyer.Open(networkNamespace);
+
+    /// <inheritdoc />
     public SocketSummary ReadSummary(string? networkNamespace, QueryDiagnostics? diagnostics)
     {
         string? ns = string.IsNullOrWhiteSpace(networkNamespace) ? null : networkNamespace;

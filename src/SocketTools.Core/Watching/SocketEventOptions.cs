@@ -16,7 +16,7 @@ public sealed class SocketEventOptions
     public IReadOnlyList<SocketEventKind>? Events { get; init; }
 
     /// <summary>The receive buffer asked for the destroy socket, in bytes (root gets it whole, others up to net.core.rmem_max).</summary>
-    public int ReceiveBuffer { get; init; } = Linux.DestroySubscriber.DefaultReceiveBuffer;
+    public int ReceiveBuffer { get; init; } = 32 * 1024 * 1024;
 
     /// <summary>Throws an InvalidArgument <see cref="SocketToolsException"/> for a value out of range.</summary>
     public void Validate()

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using SocketTools.Linux;
+using SocketTools.Platform;
 using SocketTools.Query;
 
 namespace SocketTools.Watching;
@@ -12,7 +12,7 @@ namespace SocketTools.Watching;
 /// </summary>
 public sealed class SocketEventWatcher : IDisposable
 {
-    private readonly DestroySubscriber _subscriber;
+    private readonly ISocketEvents _subscriber;
     private readonly SocketQuery _dumpQuery;
     private readonly SocketQuery _closedQuery;
     private readonly StateSet _states;
@@ -28,7 +28,7 @@ public sealed class SocketEventWatcher : IDisposable
     private long _lossNoticedAt = -1;
     private bool _lossWarned;
 
-    private SocketEventWatcher(DestroySubscriber subscriber, SocketQuery query, SocketEventOptions options, QueryDiagnostics diagnostics)
+    private SocketEventWatcher(ISocketEvents subscriber, SocketQuery query, SocketEventOptions options, QueryDiagnostics diagnostics)
     {
         _subscriber = subscriber;
         _options = options;
@@ -48,17 +48,16 @@ public sealed class SocketEventWatcher : IDisposable
         ArgumentNullException.ThrowIfNull(query);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        var protocols = NetlinkSource.Expand(query.Protocols).Where(p => p is SocketProtocol.Tcp or SocketProtocol.Udp).Distinct().ToArray();
+        var protocols = (query.Protocols.Contains(SocketProtocol.All) ? SocketQuery.AllProtocols : query.Protocols).Where(p => p is SocketProtocol.Tcp or SocketProtocol.Udp).Distinct().ToArray();
         var families = query.Families.Where(f => f is SocketFamily.IPv4 or SocketFamily.IPv6).Distinct().ToArray();
-        uint groups = SockDiagGroups.Mask(protocols, families);
-        if (groups == 0)
+        if (protocols.Length == 0 || families.Length == 0)
         {
             throw new SocketToolsException("NoWatchableSockets", ErrorKind.InvalidArgument,
                 "Socket events are reported for TCP and UDP over IPv4 and IPv6 only; the selection names none of them.")
             { RecommendedAction = "Use -Protocol Tcp, Udp or both (the default)." };
         }
 
-        var subscriber = DestroySubscriber.Open(query.NetworkNamespace, groups, options.ReceiveBuffer);
+        var subscriber = SocketPlatform.Current.OpenSocketEvents(query.NetworkNamespace, protocols, families, options.ReceiveBuffer);
         subscriber.Start();
         return new SocketEventWatcher(subscriber, query with { Protocols = protocols, Families = families, Source = SocketSourceKind.Netlink }, options, diagnostics ?? new QueryDiagnostics());
     }

@@ -1,5 +1,5 @@
 using System.Management.Automation;
-using SocketTools.Linux;
+using SocketTools.Platform;
 using SocketTools.Query;
 using SocketTools.Text;
 
@@ -15,7 +15,7 @@ public sealed class CloseSocketCommand : SocketCmdlet
     private const string InputSet = "InputObject";
     private const string QuerySet = "Query";
 
-    private SocketDestroyer? _destroyer;
+    private ISocketCloser? _destroyer;
 
     /// <summary>Sockets to close, from Get-SocketStat; each is closed only if a socket with its endpoints and cookie still exists.</summary>
     [Parameter(ParameterSetName = InputSet, Mandatory = true, ValueFromPipeline = true)]
@@ -157,7 +157,7 @@ public sealed class CloseSocketCommand : SocketCmdlet
     {
         try
         {
-            SocketDestroyer.Check(socket);
+            SocketPlatform.Current.CheckClosable(socket);
         }
         catch (SocketToolsException e)
         {
@@ -182,7 +182,7 @@ public sealed class CloseSocketCommand : SocketCmdlet
         bool closed;
         try
         {
-            _destroyer ??= SocketDestroyer.Open(NetworkNamespace);
+            _destroyer ??= SocketPlatform.Current.OpenSocketCloser(NetworkNamespace);
             closed = _destroyer.Close(socket);
         }
         catch (SocketToolsException e) when (e.Kind is ErrorKind.InvalidArgument)

@@ -17,13 +17,19 @@ public sealed class ReadOnlyTests
     private static readonly Regex Writes = new(
         @"File\.(Write|Create|Delete|Move|Copy|Append|Replace|SetUnix|SetAttributes|SetLastWrite)|FileMode\.(Create|CreateNew|Append|OpenOrCreate|Truncate)" +
         @"|FileAccess\.(Write|ReadWrite)|Directory\.(Create|Delete|Move)|Process\.Start|\.Kill\(|SetEnvironmentVariable" +
-        @"|SOCK_DESTROY|SocketDestroyer|O_WRONLY|O_RDWR|O_CREAT|O_TRUNC|\bunlink|\brename\(|\bchmod|\bchown|\bsysctl|\bptrace\(|\bkill\(");
+        @"|SOCK_DESTROY|SocketDestroyer|OpenSocketCloser|ISocketCloser|O_WRONLY|O_RDWR|O_CREAT|O_TRUNC|\bunlink|\brename\(|\bchmod|\bchown|\bsysctl|\bptrace\(|\bkill\(");
 
-    /// <summary>The only state-changing code: the SOCK_DESTROY builder, and Close-Socket, the one caller of it.</summary>
+    /// <summary>
+    /// The only state-changing code: the SOCK_DESTROY builder, the platform that hands it out as an
+    /// ISocketCloser (declared, wired), and Close-Socket, the one caller of OpenSocketCloser.
+    /// </summary>
     private static readonly (string File, string Why)[] Allowed =
     [
         (Path.Combine("src", "SocketTools.Core", "Linux", "Netlink", "SocketDestroyer.cs"), "builds and sends the SOCK_DESTROY request"),
-        (Path.Combine("src", "SocketTools", "Commands", "CloseSocketCommand.cs"), "Close-Socket: ShouldProcess, ConfirmImpact High, then SocketDestroyer"),
+        (Path.Combine("src", "SocketTools", "Commands", "CloseSocketCommand.cs"), "Close-Socket: ShouldProcess, ConfirmImpact High, then the platform's closer"),
+        (Path.Combine("src", "SocketTools.Core", "Linux", "LinuxPlatform.cs"), "wires SocketDestroyer as the platform's ISocketCloser"),
+        (Path.Combine("src", "SocketTools.Core", "Platform", "ISocketPlatform.cs"), "declares OpenSocketCloser"),
+        (Path.Combine("src", "SocketTools.Core", "Platform", "ISocketCloser.cs"), "declares ISocketCloser"),
     ];
 
     [Fact]
@@ -37,7 +43,7 @@ public sealed class ReadOnlyTests
                 continue;
             }
 
-            // The two allowed files may name the destroy request and its builder, and nothing else that writes.
+            // The allowed files may name the destroy request and its builder, and nothing else that writes.
             bool allowed = Allowed.Any(a => file.EndsWith(a.File, StringComparison.Ordinal));
 
             var lines = File.ReadAllLines(file);
@@ -46,7 +52,8 @@ public sealed class ReadOnlyTests
                 string code = lines[i].TrimStart();
                 if (allowed)
                 {
-                    code = code.Replace("SOCK_DESTROY", string.Empty, StringComparison.Ordinal).Replace("SocketDestroyer", string.Empty, StringComparison.Ordinal);
+                    code = code.Replace("SOCK_DESTROY", string.Empty, StringComparison.Ordinal).Replace("SocketDestroyer", string.Empty, StringComparison.Ordinal)
+                        .Replace("OpenSocketCloser", string.Empty, StringComparison.Ordinal).Replace("ISocketCloser", string.Empty, StringComparison.Ordinal);
                 }
                 if (!code.StartsWith("//", StringComparison.Ordinal) && Writes.IsMatch(code))
                 {
@@ -61,9 +68,10 @@ public sealed class ReadOnlyTests
     [Fact]
     public void OnlyCloseSocketReachesTheDestroyRequest()
     {
-        // SOCK_DESTROY appears in SocketDestroyer.cs alone; SocketDestroyer is named in CloseSocketCommand.cs
-        // alone (besides itself); the rest of the code (every other cmdlet included) names neither.
-        var mentions = new Dictionary<string, List<string>> { ["SOCK_DESTROY"] = [], ["SocketDestroyer"] = [] };
+        // SOCK_DESTROY appears in SocketDestroyer.cs alone; SocketDestroyer is named only where the
+        // platform wires it; OpenSocketCloser is declared, wired, and called by CloseSocketCommand.cs
+        // alone; the rest of the code (every other cmdlet included) names none of them.
+        var mentions = new Dictionary<string, List<string>> { ["SOCK_DESTROY"] = [], ["SocketDestroyer"] = [], ["OpenSocketCloser"] = [] };
         foreach (string file in Directory.GetFiles(Repo.PathOf("src"), "*.cs", SearchOption.AllDirectories))
         {
             if (file.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
@@ -83,7 +91,8 @@ public sealed class ReadOnlyTests
         }
 
         Assert.Equal([Allowed[0].File], mentions["SOCK_DESTROY"]);
-        Assert.Equal(new[] { Allowed[0].File, Allowed[1].File }.Order(StringComparer.Ordinal), mentions["SocketDestroyer"].Order(StringComparer.Ordinal));
+        Assert.Equal(new[] { Allowed[0].File, Allowed[2].File }.Order(StringComparer.Ordinal), mentions["SocketDestroyer"].Order(StringComparer.Ordinal));
+        Assert.Equal(new[] { Allowed[1].File, Allowed[2].File, Allowed[3].File }.Order(StringComparer.Ordinal), mentions["OpenSocketCloser"].Order(StringComparer.Ordinal));
 
         // The request is built by one method of that type, and nothing else in the assembly has the value 21 as a message type.
         var destroyer = typeof(SocketDestroyer);
@@ -92,7 +101,7 @@ public sealed class ReadOnlyTests
             .Where(t => t.CustomAttributes.Any(a => a.AttributeType.Name == "CmdletAttribute")).ToList();
         Assert.Contains(commands, t => t.Name == "CloseSocketCommand");
         var reaching = commands.Where(t => t.GetFields(System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)
-            .Any(f => f.FieldType.FullName == destroyer.FullName)).Select(t => t.Name).ToList();
+            .Any(f => f.FieldType.FullName == "SocketTools.Platform.ISocketCloser")).Select(t => t.Name).ToList();
         Assert.Equal(["CloseSocketCommand"], reaching);
     }
 

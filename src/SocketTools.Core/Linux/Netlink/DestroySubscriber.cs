@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Collections.Concurrent;
 using System.Runtime.InteropServices;
 using SocketTools.Native;
+using SocketTools.Platform;
 
 namespace SocketTools.Linux;
 
@@ -16,7 +17,7 @@ namespace SocketTools.Linux;
 /// counts every lost message in the socket's sk_drops, which <see cref="Dropped"/> reads back
 /// (SO_MEMINFO), and receiving goes on.
 /// </remarks>
-internal sealed unsafe class DestroySubscriber : IDisposable
+internal sealed unsafe class DestroySubscriber : ISocketEvents
 {
     /// <summary>The receive buffer asked for by default: 32 MiB (the kernel doubles the value for its bookkeeping).</summary>
     internal const int DefaultReceiveBuffer = 32 * 1024 * 1024;

@@ -14,7 +14,7 @@ namespace SocketTools.Linux;
 /// (tests/SocketTools.Core.Tests/Reliability/ReadOnlyTests.cs proves both). It has its own netlink
 /// socket: <see cref="NetlinkSocket"/> still refuses to send anything but SOCK_DIAG_BY_FAMILY.
 /// </remarks>
-public sealed class SocketDestroyer : IDisposable
+internal sealed class SocketDestroyer : Platform.ISocketCloser
 {
     /// <summary>SOCK_DESTROY (include/uapi/linux/sock_diag.h).</summary>
     internal const ushort SOCK_DESTROY = 21;
