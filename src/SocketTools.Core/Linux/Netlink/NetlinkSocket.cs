@@ -94,136 +94,172 @@ internal sealed unsafe class NetlinkSocket : IDisposable
     /// <summary>
     /// Sends a dump request (its header's length, type and flags already set) and yields every
     /// decoded reply, each non-zero cookie once. An interrupted dump is restarted; sockets already
-    /// yielded (by cookie) are not yielded again.
+    /// yielded (by cookie) are not yielded again. As libnetlink's dump loop, the loop only receives;
+    /// each datagram and each message kind goes to a named helper.
     /// </summary>
     public IEnumerable<SocketInfo> Dump(byte[] request, int length, NetlinkDecoder decode, CancellationToken cancellationToken)
     {
-        var yielded = new HashSet<ulong>();
-        long messages = 0;
+        var dump = new DumpState();
         for (int attempt = 0; ; attempt++)
         {
-            uint seq = Send(request, length);
-            bool incomplete = false;
-            bool done = false;
-            int foreign = 0;
-            int overruns = 0;
-            while (!done)
+            var pass = new DumpPass(Send(request, length));
+            while (!pass.Done)
             {
-                int received = Receive(cancellationToken);
-                if (received == -Errno.ENOBUFS)
+                int received = ReceiveForDump(pass, cancellationToken);
+                if (received < 0)
                 {
-                    // The receive queue overran: read this attempt to its end, then go again.
-                    incomplete = true;
-                    if (++overruns > MaxInterrupts)
-                    {
-                        throw new NetlinkException("Receive", Errno.ENOBUFS);
-                    }
-
                     continue;
                 }
 
-                overruns = 0;
-
-                bool ours = false;
-                int offset = 0;
-                while (offset + HeaderLength <= received)
+                foreach (var item in ReadDatagram(received, pass, dump, decode))
                 {
-                    var header = ReadHeader(_buffer, offset, received);
-                    int next = offset + Align4(header.Length);
-                    if (header.Sequence != seq)
-                    {
-                        offset = next;
-                        continue;
-                    }
-
-                    ours = true;
-                    if (++messages > MaxMessagesPerDump)
-                    {
-                        throw new NetlinkException("Dump", "NetlinkDumpDidNotEnd", ErrorKind.InvalidData,
-                            $"the netlink dump did not end after {MaxMessagesPerDump} messages.");
-                    }
-
-                    if ((header.Flags & NLM_F_DUMP_INTR) != 0)
-                    {
-                        incomplete = true;
-                    }
-
-                    if (header.Type == NLMSG_DONE)
-                    {
-                        CheckDone(_buffer, offset, header.Length);
-                        done = true;
-                        break;
-                    }
-
-                    if (header.Type == NLMSG_ERROR)
-                    {
-                        int errno = ErrorOf(_buffer, offset, header.Length);
-                        if (errno != 0)
-                        {
-                            throw new NetlinkException("Dump", errno);
-                        }
-
-                        offset = next;
-                        continue;
-                    }
-
-                    if (header.Type < NLMSG_MIN_TYPE)
-                    {
-                        // NLMSG_NOOP, NLMSG_OVERRUN (data was lost) and reserved control types carry no socket.
-                        incomplete |= header.Type == NLMSG_OVERRUN;
-                        offset = next;
-                        continue;
-                    }
-
-                    SocketInfo? item;
-                    try
-                    {
-                        item = decode(Payload(_buffer, offset, header.Length));
-                    }
-                    catch (SocketToolsException e) when (e.Kind == ErrorKind.InvalidData)
-                    {
-                        item = null;
-                        Skip(e);
-                    }
-
-                    offset = next;
-                    if (item is null || (item.Cookie != 0 && !yielded.Add(item.Cookie)))
-                    {
-                        continue;
-                    }
-
                     yield return item;
                 }
 
-                foreign = ours ? 0 : foreign + 1;
-                if (foreign > MaxForeignDatagrams)
-                {
-                    throw new NetlinkException("Dump", "NetlinkDumpNoReply", ErrorKind.InvalidData,
-                        $"{foreign} netlink replies in a row answered other requests than dump {seq}.");
-                }
+                CountForeign(pass);
             }
 
-            if (!incomplete)
+            if (!pass.Incomplete || !Restart(attempt))
             {
                 yield break;
-            }
-
-            if (attempt >= MaxDumpRestarts)
-            {
-                Diagnostics?.Warn($"The kernel's socket table kept changing during the netlink dump ({attempt + 1} attempts); " +
-                    "the list may miss sockets that were opened or closed meanwhile.");
-                yield break;
-            }
-
-            // The kernel's tables changed under the dump, or replies were dropped: go again,
-            // skipping what was already given.
-            Restarts++;
-            if (Diagnostics is { } restarted)
-            {
-                restarted.DumpRestarts++;
-                restarted.Note($"The netlink dump was interrupted (the socket table changed, or replies were dropped); restarting it, attempt {attempt + 2} of {MaxDumpRestarts + 1}.");
             }
         }
+    }
+
+    /// <summary>What one dump keeps across its attempts: the cookies already yielded and the messages read.</summary>
+    private sealed class DumpState
+    {
+        public readonly HashSet<ulong> Yielded = [];
+        public long Messages;
+    }
+
+    /// <summary>One attempt of a dump: its sequence number and what its replies said so far.</summary>
+    private sealed class DumpPass(uint sequence)
+    {
+        public readonly uint Sequence = sequence;
+        public bool Done;
+        public bool Incomplete;
+        public bool Ours;
+        public int Foreign;
+        public int Overruns;
+    }
+
+    /// <summary>One datagram's length, or -1 when the receive queue overran (the pass is then incomplete: read it to its end, then go again).</summary>
+    private int ReceiveForDump(DumpPass pass, CancellationToken cancellationToken)
+    {
+        int received = Receive(cancellationToken);
+        if (received == -Errno.ENOBUFS)
+        {
+            pass.Incomplete = true;
+            if (++pass.Overruns > MaxInterrupts)
+            {
+                throw new NetlinkException("Receive", Errno.ENOBUFS);
+            }
+
+            return -1;
+        }
+
+        pass.Overruns = 0;
+        return received;
+    }
+
+    /// <summary>The sockets of one datagram: its messages of this pass, each handed to <see cref="OnMessage"/>; new cookies only.</summary>
+    private IEnumerable<SocketInfo> ReadDatagram(int received, DumpPass pass, DumpState dump, NetlinkDecoder decode)
+    {
+        pass.Ours = false;
+        int offset = 0;
+        while (!pass.Done && offset + HeaderLength <= received)
+        {
+            var header = ReadHeader(_buffer, offset, received);
+            var item = header.Sequence == pass.Sequence ? OnMessage(header, offset, pass, dump, decode) : null;
+            offset += Align4(header.Length);
+            if (item is not null && (item.Cookie == 0 || dump.Yielded.Add(item.Cookie)))
+            {
+                yield return item;
+            }
+        }
+    }
+
+    /// <summary>One message of this pass: DONE ends it, ERROR throws its errno, control messages mark it, data decodes.</summary>
+    private SocketInfo? OnMessage((int Length, ushort Type, ushort Flags, uint Sequence) header, int offset, DumpPass pass, DumpState dump, NetlinkDecoder decode)
+    {
+        pass.Ours = true;
+        if (++dump.Messages > MaxMessagesPerDump)
+        {
+            throw new NetlinkException("Dump", "NetlinkDumpDidNotEnd", ErrorKind.InvalidData,
+                $"the netlink dump did not end after {MaxMessagesPerDump} messages.");
+        }
+
+        if ((header.Flags & NLM_F_DUMP_INTR) != 0)
+        {
+            pass.Incomplete = true;
+        }
+
+        switch (header.Type)
+        {
+            case NLMSG_DONE:
+                CheckDone(_buffer, offset, header.Length);
+                pass.Done = true;
+                return null;
+            case NLMSG_ERROR:
+                int errno = ErrorOf(_buffer, offset, header.Length);
+                return errno == 0 ? null : throw new NetlinkException("Dump", errno);
+            case < NLMSG_MIN_TYPE:
+                // NLMSG_NOOP, NLMSG_OVERRUN (data was lost) and reserved control types carry no socket.
+                pass.Incomplete |= header.Type == NLMSG_OVERRUN;
+                return null;
+            default:
+                return DecodeOrSkip(decode, offset, header.Length);
+        }
+    }
+
+    /// <summary>The decoded socket, or null (counted and warned once) for a record that cannot be decoded.</summary>
+    private SocketInfo? DecodeOrSkip(NetlinkDecoder decode, int offset, int length)
+    {
+        try
+        {
+            return decode(Payload(_buffer, offset, length));
+        }
+        catch (SocketToolsException e) when (e.Kind == ErrorKind.InvalidData)
+        {
+            Skip(e);
+            return null;
+        }
+    }
+
+    /// <summary>Counts datagrams in a row that answered other requests; too many means no reply will come.</summary>
+    private static void CountForeign(DumpPass pass)
+    {
+        pass.Foreign = pass.Ours ? 0 : pass.Foreign + 1;
+        if (pass.Foreign > MaxForeignDatagrams)
+        {
+            throw new NetlinkException("Dump", "NetlinkDumpNoReply", ErrorKind.InvalidData,
+                $"{pass.Foreign} netlink replies in a row answered other requests than dump {pass.Sequence}.");
+        }
+    }
+
+    /// <summary>
+    /// After an interrupted attempt (the kernel's tables changed under the dump, or replies were
+    /// dropped): true to go again, skipping what was already given; false, with one warning, after
+    /// <see cref="MaxDumpRestarts"/> restarts.
+    /// </summary>
+    private bool Restart(int attempt)
+    {
+        if (attempt >= MaxDumpRestarts)
+        {
+            Diagnostics?.Warn($"The kernel's socket table kept changing during the netlink dump ({attempt + 1} attempts); " +
+                "the list may miss sockets that were opened or closed meanwhile.");
+            return false;
+        }
+
+        Restarts++;
+        if (Diagnostics is { } restarted)
+        {
+            restarted.DumpRestarts++;
+            restarted.Note($"The netlink dump was interrupted (the socket table changed, or replies were dropped); restarting it, attempt {attempt + 2} of {MaxDumpRestarts + 1}.");
+        }
+
+        return true;
     }
 
     /// <summary>
