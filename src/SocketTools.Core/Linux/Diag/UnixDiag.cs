@@ -63,83 +63,100 @@ internal static unsafe class UnixDiag
             throw new NetlinkException($"unix_diag_msg has address family {m.udiag_family}; AF_UNIX expected.");
         }
 
-        string? path = null;
-        ulong? fileInode = null;
-        uint? fileDevice = null;
-        ulong? peer = null;
-        ulong[]? pending = null;
-        long rq = 0, wq = 0;
-        SocketMemory? memory = null;
-        ShutdownState? shutdown = null;
-        uint uid = 0;
-        var attrs = new NetlinkAttributes(msg[MessageLength..], "unix_diag");
-        while (attrs.Next(out ushort attr, out var payload))
-        {
-            switch (attr)
-            {
-                case UNIX_DIAG_NAME when payload.Length > 0:
-                    path = Name(payload);
-                    break;
-                case UNIX_DIAG_VFS when payload.Length >= sizeof(UnixDiagVfs):
-                    var vfs = MemoryMarshal.Read<UnixDiagVfs>(payload);
-                    fileInode = vfs.udiag_vfs_ino;
-                    fileDevice = vfs.udiag_vfs_dev;
-                    break;
-                case UNIX_DIAG_PEER when payload.Length >= sizeof(uint):
-                    peer = MemoryMarshal.Read<uint>(payload);
-                    break;
-                case UNIX_DIAG_ICONS:
-                    // An array of the inodes (u32) of the connections waiting to be accepted.
-                    var inodes = MemoryMarshal.Cast<byte, uint>(payload);
-                    pending = new ulong[inodes.Length];
-                    for (int i = 0; i < pending.Length; i++)
-                    {
-                        pending[i] = inodes[i];
-                    }
-
-                    break;
-                case UNIX_DIAG_RQLEN when payload.Length >= sizeof(UnixDiagRqLen):
-                    var queues = MemoryMarshal.Read<UnixDiagRqLen>(payload);
-                    rq = queues.udiag_rqueue;
-                    wq = queues.udiag_wqueue;
-                    break;
-                case UNIX_DIAG_MEMINFO:
-                    memory = SkMemInfo.Decode(payload);
-                    break;
-                case UNIX_DIAG_SHUTDOWN when payload.Length >= 1:
-                    shutdown = (ShutdownState)(payload[0] & 3);
-                    break;
-                case UNIX_DIAG_UID when payload.Length >= sizeof(uint):
-                    uid = MemoryMarshal.Read<uint>(payload);
-                    break;
-            }
-        }
-
+        var a = UnixAttributes.Read(msg[MessageLength..]);
         return new SocketInfo
         {
             Protocol = SocketProtocol.Unix,
             Family = SocketFamily.Unix,
-            Type = m.udiag_type switch
-            {
-                Libc.SOCK_STREAM => SocketKind.Stream,
-                Libc.SOCK_DGRAM => SocketKind.Datagram,
-                5 => SocketKind.SeqPacket,
-                _ => SocketKind.Unknown,
-            },
+            Type = KindOf(m.udiag_type),
             State = (SocketState)m.udiag_state,
-            RecvQ = rq,
-            SendQ = wq,
-            Uid = uid,
+            RecvQ = a.RecvQ,
+            SendQ = a.SendQ,
+            Uid = a.Uid,
             Inode = m.udiag_ino,
             Cookie = m.Cookie,
-            Shutdown = shutdown,
-            Path = path,
-            FileInode = fileInode,
-            FileDevice = fileDevice,
-            PeerInode = peer,
-            PendingPeerInodes = pending,
-            Memory = memory,
+            Shutdown = a.Shutdown,
+            Path = a.Path,
+            FileInode = a.FileInode,
+            FileDevice = a.FileDevice,
+            PeerInode = a.Peer,
+            PendingPeerInodes = a.Pending,
+            Memory = a.Memory,
         };
+    }
+
+    /// <summary>A unix_diag_msg's socket type: SOCK_STREAM, SOCK_DGRAM, SOCK_SEQPACKET (5).</summary>
+    private static SocketKind KindOf(byte type) => type switch
+    {
+        Libc.SOCK_STREAM => SocketKind.Stream,
+        Libc.SOCK_DGRAM => SocketKind.Datagram,
+        5 => SocketKind.SeqPacket,
+        _ => SocketKind.Unknown,
+    };
+
+    /// <summary>What the UNIX_DIAG_* attributes after a unix_diag_msg say.</summary>
+    private sealed class UnixAttributes
+    {
+        public string? Path;
+        public ulong? FileInode;
+        public uint? FileDevice;
+        public ulong? Peer;
+        public ulong[]? Pending;
+        public long RecvQ;
+        public long SendQ;
+        public SocketMemory? Memory;
+        public ShutdownState? Shutdown;
+        public uint Uid;
+
+        /// <summary>Reads every attribute it knows; others are passed over.</summary>
+        public static UnixAttributes Read(ReadOnlySpan<byte> attributes)
+        {
+            var a = new UnixAttributes();
+            var attrs = new NetlinkAttributes(attributes, "unix_diag");
+            while (attrs.Next(out ushort attr, out var payload))
+            {
+                switch (attr)
+                {
+                    case UNIX_DIAG_NAME when payload.Length > 0:
+                        a.Path = Name(payload);
+                        break;
+                    case UNIX_DIAG_VFS when payload.Length >= sizeof(UnixDiagVfs):
+                        var vfs = MemoryMarshal.Read<UnixDiagVfs>(payload);
+                        a.FileInode = vfs.udiag_vfs_ino;
+                        a.FileDevice = vfs.udiag_vfs_dev;
+                        break;
+                    case UNIX_DIAG_PEER when payload.Length >= sizeof(uint):
+                        a.Peer = MemoryMarshal.Read<uint>(payload);
+                        break;
+                    case UNIX_DIAG_ICONS:
+                        // An array of the inodes (u32) of the connections waiting to be accepted.
+                        var inodes = MemoryMarshal.Cast<byte, uint>(payload);
+                        a.Pending = new ulong[inodes.Length];
+                        for (int i = 0; i < a.Pending.Length; i++)
+                        {
+                            a.Pending[i] = inodes[i];
+                        }
+
+                        break;
+                    case UNIX_DIAG_RQLEN when payload.Length >= sizeof(UnixDiagRqLen):
+                        var queues = MemoryMarshal.Read<UnixDiagRqLen>(payload);
+                        a.RecvQ = queues.udiag_rqueue;
+                        a.SendQ = queues.udiag_wqueue;
+                        break;
+                    case UNIX_DIAG_MEMINFO:
+                        a.Memory = SkMemInfo.Decode(payload);
+                        break;
+                    case UNIX_DIAG_SHUTDOWN when payload.Length >= 1:
+                        a.Shutdown = (ShutdownState)(payload[0] & 3);
+                        break;
+                    case UNIX_DIAG_UID when payload.Length >= sizeof(uint):
+                        a.Uid = MemoryMarshal.Read<uint>(payload);
+                        break;
+                }
+            }
+
+            return a;
+        }
     }
 
     /// <summary>
