@@ -178,7 +178,9 @@ public sealed class TimerLiveTests(ITestOutputHelper output)
             double above = (now.Timer - (was.Timer - (now.Elapsed - was.Elapsed))).TotalMilliseconds;
             string why = $"sample {now.Sample}: {now.Timer} after {was.Timer}, {above:F0} ms above the countdown, {now.Change}";
             Assert.True(now.Change != TimerChange.TimerRestarted || above > 0, why);
-            Assert.True(above < 150 || now.Change == TimerChange.TimerRestarted, why);
+            // The watcher allows for how long its two reads took (it cannot tell a push later from a
+            // slow read within that); on a loaded 2-core machine a read takes up to a few hundred ms.
+            Assert.True(above < 1000 || now.Change == TimerChange.TimerRestarted, why);
         }
 
         Assert.All(observed, AssertAgreesWithSs);
