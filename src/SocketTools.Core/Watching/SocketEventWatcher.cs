@@ -71,6 +71,8 @@ public sealed class SocketEventWatcher : IDisposable
     /// <summary>The receive buffer the kernel gave the destroy socket, in bytes.</summary>
     public int ReceiveBufferSize => _subscriber.ReceiveBufferSize;
 
+    // About 90 lines, kept whole: an iterator that interleaves the kernel's destroy events with the
+    // dumps on one schedule; its yields cannot move into helpers without a second iterator per step.
     /// <summary>
     /// Yields events on the calling thread as they come. Ends after <see cref="SocketEventOptions.Count"/>
     /// events or <see cref="SocketEventOptions.Timeout"/>, or at once (without an exception) when
