@@ -48,7 +48,7 @@ public sealed class SocketEventWatcher : IDisposable
         ArgumentNullException.ThrowIfNull(query);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        var protocols = (query.Protocols.Contains(SocketProtocol.All) ? SocketQuery.AllProtocols : query.Protocols).Where(p => p is SocketProtocol.Tcp or SocketProtocol.Udp).Distinct().ToArray();
+        var protocols = query.Protocols.Where(p => p is SocketProtocol.Tcp or SocketProtocol.Udp).Distinct().ToArray();
         var families = query.Families.Where(f => f is SocketFamily.IPv4 or SocketFamily.IPv6).Distinct().ToArray();
         if (protocols.Length == 0 || families.Length == 0)
         {

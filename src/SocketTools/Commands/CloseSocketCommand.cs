@@ -104,22 +104,14 @@ public sealed class CloseSocketCommand : SocketCmdlet
             return;
         }
 
-        var query = Resolve(() => new QueryParameters
+        var query = Resolve(() =>
         {
-            Protocol = Protocol is { Length: > 0 } ? Protocol : [SocketProtocol.Tcp, SocketProtocol.Udp],
-            Family = Family,
-            State = State,
-            LocalPort = LocalPort,
-            RemotePort = RemotePort,
-            LocalAddress = LocalAddress,
-            RemoteAddress = RemoteAddress,
-            Filter = Filter,
-            ProcessId = ProcessId,
-            ProcessName = ProcessName,
-            IncludeProcess = true,
-            Source = SocketSourceKind.Netlink,
-            NetworkNamespace = NetworkNamespace,
-        }.ToQuery());
+            var parameters = BoundQueryParameters();   // the selection, -ProcessId/-ProcessName, -NetworkNamespace
+            parameters.Protocol = Protocol is { Length: > 0 } ? Protocol : [SocketProtocol.Tcp, SocketProtocol.Udp];
+            parameters.IncludeProcess = true;
+            parameters.Source = SocketSourceKind.Netlink;
+            return parameters.ToQuery();
+        });
         if (query is null)
         {
             return;

@@ -90,19 +90,12 @@ public sealed class WatchSocketEventCommand : SocketCmdlet
     /// <inheritdoc />
     protected override void EndProcessing()
     {
-        var query = Resolve(() => new QueryParameters
+        var query = Resolve(() =>
         {
-            Protocol = Protocol is { Length: > 0 } ? Protocol : [SocketProtocol.Tcp, SocketProtocol.Udp],
-            Family = Family,
-            State = State,
-            LocalPort = LocalPort,
-            RemotePort = RemotePort,
-            LocalAddress = LocalAddress,
-            RemoteAddress = RemoteAddress,
-            Filter = Filter,
-            IncludeProcess = IncludeProcess,
-            NetworkNamespace = NetworkNamespace,
-        }.ToQuery());
+            var parameters = BoundQueryParameters();   // the selection, -IncludeProcess, -NetworkNamespace
+            parameters.Protocol = Protocol is { Length: > 0 } ? Protocol : [SocketProtocol.Tcp, SocketProtocol.Udp];
+            return parameters.ToQuery();
+        });
         if (query is null)
         {
             return;
