@@ -59,7 +59,7 @@ time.sleep(3600)
             string kernel = File.ReadAllText($"/proc/{pid}/cgroup");
             Assert.Contains(":" + cgroup.CgroupPath + "\n", kernel, StringComparison.Ordinal);
 
-            var sockets = SocketReader.Read(new QueryParameters { NetworkNamespace = ns.Name, IncludeProcess = true, Listening = true }.ToQuery()).ToList();
+            var sockets = SocketReader.Read(new QueryParameters { NetworkNamespace = [ns.Name], IncludeProcess = true, Listening = true }.ToQuery()).ToList();
             var owner = Assert.Single(Assert.Single(sockets, s => s.LocalPort == 7301).Owners);
             Assert.Equal(pid, owner.Id);
             Assert.Equal((Id, runtime, pod, unit), (owner.ContainerId, owner.ContainerRuntime, owner.PodUid, owner.Unit));
