@@ -509,23 +509,22 @@ public static class SsText
     /// <summary>
     /// The container view's cell: each distinct container of a socket's owners as RUNTIME:ID (the id
     /// cut to 12 characters, as docker ps prints it), then pod:UID when Kubernetes runs it; "-" when
-    /// no owner runs in a container (or the socket has no owner). Each owner comes as
-    /// "RUNTIME|ID|PODUID" (empty parts when unknown), so views of deserialized objects can pass plain text.
+    /// no owner runs in a container (or the socket has no owner). The owners' values come as
+    /// parallel arrays of plain text (null where unknown), so views of deserialized objects can pass them.
     /// </summary>
-    public static string Container(string[]? owners)
+    public static string Container(string?[]? runtimes, string?[]? ids, string?[]? pods)
     {
         var cells = new List<string>();
-        foreach (string owner in owners ?? [])
+        for (int i = 0; i < (ids?.Length ?? 0); i++)
         {
-            var parts = (owner ?? string.Empty).Split('|');
-            string id = parts.Length > 1 ? parts[1] : string.Empty;
-            if (id.Length == 0)
+            string? id = ids![i];
+            if (string.IsNullOrEmpty(id))
             {
                 continue;
             }
 
-            string runtime = parts[0].Length > 0 ? parts[0] : "container";
-            string pod = parts.Length > 2 && parts[2].Length > 0 ? " pod:" + parts[2] : string.Empty;
+            string runtime = runtimes is not null && i < runtimes.Length && !string.IsNullOrEmpty(runtimes[i]) ? runtimes[i]! : "container";
+            string pod = pods is not null && i < pods.Length && !string.IsNullOrEmpty(pods[i]) ? " pod:" + pods[i] : string.Empty;
             string cell = runtime + ":" + (id.Length > 12 ? id[..12] : id) + pod;
             if (!cells.Contains(cell))
             {

@@ -28,6 +28,12 @@ public sealed class SocketEvent
     /// <summary>The socket; for Closed, as the kernel last knew it, with its final tcp_info in Tcp.</summary>
     public SocketInfo Socket { get; }
 
+    /// <summary>The network namespace of <see cref="Socket"/>: its name under /run/netns, else net:[INODE].</summary>
+    public string? NetworkNamespace => Socket.NetworkNamespace;
+
+    /// <summary>The inode of the socket's network namespace; 0 when unknown.</summary>
+    public ulong NetworkNamespaceId => Socket.NetworkNamespaceId;
+
     /// <summary>The state the previous dump showed (StateChanged; for Closed, the last state a dump showed), or null.</summary>
     public SocketState? PreviousState { get; init; }
 

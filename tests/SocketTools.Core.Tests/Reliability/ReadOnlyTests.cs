@@ -101,7 +101,8 @@ public sealed class ReadOnlyTests
             .Where(t => t.CustomAttributes.Any(a => a.AttributeType.Name == "CmdletAttribute")).ToList();
         Assert.Contains(commands, t => t.Name == "CloseSocketCommand");
         var reaching = commands.Where(t => t.GetFields(System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)
-            .Any(f => f.FieldType.FullName == "SocketTools.Platform.ISocketCloser")).Select(t => t.Name).ToList();
+            .Any(f => f.FieldType.FullName == "SocketTools.Platform.ISocketCloser"
+                || f.FieldType.GenericTypeArguments.Any(a => a.FullName == "SocketTools.Platform.ISocketCloser"))).Select(t => t.Name).ToList();
         Assert.Equal(["CloseSocketCommand"], reaching);
     }
 
