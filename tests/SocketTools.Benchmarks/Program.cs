@@ -63,7 +63,7 @@ internal sealed class Options
                            when they do).
           --farm NxM       with --hold-open, after the sizes: N namespaces with M TCP sockets each,
                            one holder process in each (default 200x500; 0: no farm)
-          --quick          smoke run: --sizes 1k --reps 3 --budget 5 --farm 20x500
+          --quick          smoke run: --sizes 1k --reps 3 --budget 5 --farm 10x500
           --help           this text
         """;
 
@@ -112,7 +112,7 @@ internal sealed class Options
                     o.Sizes.Add(1000);
                     o.Repetitions = 3;
                     o.Budget = TimeSpan.FromSeconds(5);
-                    o.Farm = (20, 500);
+                    o.Farm = (10, 500);
                     break;
                 default:
                     throw new ArgumentException($"unknown option '{args[i]}'");
@@ -165,6 +165,7 @@ internal sealed class Options
 internal static class Program
 {
     private static readonly object LogLock = new();
+    private static readonly object TeardownLock = new();
 
     public static int Main(string[] args)
     {
@@ -212,10 +213,14 @@ internal static class Program
         void Interrupted(PosixSignalContext context)
         {
             context.Cancel = true;
-            Log($"{context.Signal}: tearing the population down");
-            Population.Current?.Dispose();
-            Farm.Current?.Dispose();
-            Environment.Exit(130);
+            lock (TeardownLock)
+            {
+                // A second signal waits here until the first teardown is done.
+                Log($"{context.Signal}: tearing the population down");
+                Population.Current?.Dispose();
+                Farm.Current?.Dispose();
+                Environment.Exit(130);
+            }
         }
 
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Interrupted);
