@@ -15,8 +15,11 @@
             output/SocketTools/<version>/en-US. Needs platyPS 0.14.2.
     Package builds, adds the help where platyPS is installed (warns and goes on without it), and
             writes a PSResourceGet-ready .nupkg into output/package.
-    Bench   runs the benchmarks against ss, netstat and lsof (root; see README). Options for the
-            benchmark go in -BenchmarkArgument, e.g. -BenchmarkArgument '--quick'.
+    Bench   builds, then runs the benchmarks against ss, netstat and lsof (root; see README): the
+            core in process (output/bench/benchmarks.md), then the cmdlets in one warm pwsh
+            (tests/SocketTools.Benchmarks/Measure-Pwsh.ps1; output/bench/pwsh-benchmarks.md), on
+            the same populations and on a farm of 200 namespaces. Options for the benchmark go in
+            -BenchmarkArgument, e.g. -BenchmarkArgument '--quick' or '--sizes','10k,100k'.
 
     Pester 5.7.1 comes from NuGet (output/packages) when it is not installed, so a machine with only
     the .NET SDK needs nothing else: dotnet tool restore; dotnet pwsh ./build.ps1 -Task Test.
@@ -260,8 +263,18 @@ function Invoke-PackageTask {
 }
 
 function Invoke-BenchTask {
-    Invoke-DotNet -Arguments (@('run', '--project', (Join-Path $root 'tests' 'SocketTools.Benchmarks' 'SocketTools.Benchmarks.csproj'),
-        '--configuration', 'Release', '--') + $BenchmarkArgument)
+    # The app (in-process rows, the populations and the namespace farm) is driven by Measure-Pwsh.ps1 in a
+    # child pwsh that imports the module built into output/ and times the cmdlets there (--no-pwsh: the app alone).
+    $bench = Join-Path $root 'tests' 'SocketTools.Benchmarks'
+    Invoke-DotNet -Arguments @('build', (Join-Path $bench 'SocketTools.Benchmarks.csproj'), '--configuration', 'Release', '--nologo', '-v', 'quiet')
+    $app = Join-Path $bench 'bin' 'Release' 'net10.0' 'SocketTools.Benchmarks'
+    Invoke-ChildPwsh -ScriptBlock {
+        # The options cross as one string, a line each (an array argument arrives joined).
+        param($Script, $ModulePath, $App, [string] $Arguments)
+        & $Script -ModulePath $ModulePath -App $App -BenchmarkArgument @($Arguments -split "`n" | Where-Object { $_ })
+        exit $LASTEXITCODE
+    } -ArgumentList (Join-Path $bench 'Measure-Pwsh.ps1'), (Join-Path $outDir 'SocketTools.psd1'), $app, ($BenchmarkArgument -join "`n")
+    if ($script:ChildExitCode -ne 0) { throw "The benchmark exited with code $script:ChildExitCode." }
 }
 
 foreach ($name in $Task) {
@@ -271,6 +284,6 @@ foreach ($name in $Task) {
         'Test' { Invoke-BuildTask; Invoke-PackageTask; Invoke-TestTask }
         'Docs' { Invoke-BuildTask; Invoke-DocsTask }
         'Package' { Invoke-BuildTask; Invoke-PackageTask }
-        'Bench' { Invoke-BenchTask }
+        'Bench' { Invoke-BuildTask; Invoke-BenchTask }
     }
 }

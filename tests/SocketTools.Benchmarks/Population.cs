@@ -74,6 +74,9 @@ internal sealed class Population : IDisposable
     /// <summary>When the current TIME-WAIT sockets were made (they last 60 s).</summary>
     public TimeSpan TimeWaitAge => DateTime.UtcNow - _timeWaitDone;
 
+    /// <summary>The holder processes' ids.</summary>
+    public IEnumerable<int> HolderIds => _holders.Select(p => p.Id);
+
     /// <summary>The population being measured (for Ctrl+C).</summary>
     public static Population? Current { get; private set; }
 
@@ -230,7 +233,12 @@ internal sealed class Population : IDisposable
         return $"TCP: {string.Join(", ", states)}; UDP {udp}; unix {unix}";
     }
 
-    private Process StartHolder(int index)
+    private Process StartHolder(int index) => StartHolder(Name, index, _log);
+
+    private void Broadcast(Func<int, string> command) => Broadcast(_holders, command);
+
+    /// <summary>Starts a holder (<c>--hold INDEX</c>) inside <paramref name="netns"/>; its stderr goes to the log.</summary>
+    public static Process StartHolder(string netns, int index, Action<string> log)
     {
         string self = Environment.ProcessPath ?? throw new InvalidOperationException("no process path");
         var args = new List<string>();
@@ -240,12 +248,12 @@ internal sealed class Population : IDisposable
         }
 
         args.AddRange(["--hold", index.ToString(CultureInfo.InvariantCulture)]);
-        var p = Tools.Start(Name, self, args, redirectInput: true);
+        var p = Tools.Start(netns, self, args, redirectInput: true);
         p.ErrorDataReceived += (_, e) =>
         {
             if (e.Data is not null)
             {
-                _log($"  holder {index}: {e.Data}");
+                log($"  holder {index} in {netns}: {e.Data}");
             }
         };
         p.BeginErrorReadLine();
@@ -253,21 +261,49 @@ internal sealed class Population : IDisposable
     }
 
     /// <summary>Sends each holder its command, all at once, then waits for every answer.</summary>
-    private void Broadcast(Func<int, string> command)
+    public static void Broadcast(IReadOnlyList<Process> holders, Func<int, string> command)
     {
-        for (int h = 0; h < _holders.Count; h++)
+        for (int h = 0; h < holders.Count; h++)
         {
-            _holders[h].StandardInput.WriteLine(command(h));
-            _holders[h].StandardInput.Flush();
+            holders[h].StandardInput.WriteLine(command(h));
+            holders[h].StandardInput.Flush();
         }
 
-        for (int h = 0; h < _holders.Count; h++)
+        for (int h = 0; h < holders.Count; h++)
         {
-            string? answer = _holders[h].StandardOutput.ReadLine();
+            string? answer = holders[h].StandardOutput.ReadLine();
             if (answer is null || !answer.StartsWith("ok", StringComparison.Ordinal))
             {
                 throw new InvalidOperationException($"holder {h}: {answer ?? "exited"}");
             }
+        }
+    }
+
+    /// <summary>Asks the holders to reset their sockets and exit; kills those that do not within a minute.</summary>
+    public static void Stop(IReadOnlyList<Process> holders, Action<string> log)
+    {
+        foreach (var p in holders)
+        {
+            try
+            {
+                p.StandardInput.WriteLine("quit");
+                p.StandardInput.Close();
+            }
+            catch (IOException)
+            {
+            }
+        }
+
+        foreach (var p in holders)
+        {
+            if (!p.WaitForExit(60_000))
+            {
+                log($"  holder {p.Id} did not exit; killing it");
+                p.Kill();
+                p.WaitForExit();
+            }
+
+            p.Dispose();
         }
     }
 
@@ -288,30 +324,7 @@ internal sealed class Population : IDisposable
         _disposed = true;
         Current = null;
         var sw = Stopwatch.StartNew();
-        foreach (var p in _holders)
-        {
-            try
-            {
-                p.StandardInput.WriteLine("quit");
-                p.StandardInput.Close();
-            }
-            catch (IOException)
-            {
-            }
-        }
-
-        foreach (var p in _holders)
-        {
-            if (!p.WaitForExit(60_000))
-            {
-                _log($"  holder {p.Id} did not exit; killing it");
-                p.Kill();
-                p.WaitForExit();
-            }
-
-            p.Dispose();
-        }
-
+        Stop(_holders, _log);
         Tools.Run(null, "ip", ["netns", "del", Name], check: false);
 
         // The namespace's TIME-WAIT and remaining sockets go when the kernel cleans it up, asynchronously.

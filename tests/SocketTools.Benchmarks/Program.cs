@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text;
 using SocketTools.Query;
 
@@ -34,6 +35,9 @@ internal sealed class Options
     /// <summary>When set: after the cases of each size, the population stays up while this file exists.</summary>
     public string? HoldOpen { get; set; }
 
+    /// <summary>The namespace farm (issue 14): how many namespaces, and TCP sockets in each; 0 namespaces: none.</summary>
+    public (int Namespaces, int Sockets) Farm { get; set; } = (200, 500);
+
     public static readonly string[] AllCases = ["enum", "filter", "owners", "info", "memory", "profile"];
 
     /// <summary>The cases run when --cases is not given (profile is on demand).</summary>
@@ -43,15 +47,23 @@ internal sealed class Options
         SocketTools.Benchmarks: times the core against ss, netstat and lsof on a socket population it
         builds in its own network namespace (root required; nothing outside the namespace is touched).
 
-          --sizes LIST     TCP socket counts, e.g. 1k,10k,100k (default)
+          --sizes LIST     TCP socket counts, e.g. 1k,10k,100k (default: 10k,100k,300k; at most 300k)
           --reps N         warm repetitions per measurement; the median is reported (default 10)
           --budget SEC     stop repeating a measurement after SEC seconds (at least 3 runs; default 15)
           --cases LIST     enum,filter,owners,info,memory (default: all of these), and profile:
-                           the enumeration layer by layer (floor, receive loop, decoding, source, reader)
+                           the enumeration layer by layer (floor, receive loop, decoding, source, reader);
+                           none: no in-process case (the populations are only built, e.g. for --hold-open)
           --out PATH       where the Markdown table is written (default: output/bench/benchmarks.md in the repository)
           --hold-open FILE after the cases of each size, keep its population up while FILE exists
-                           (the file is created; delete it to tear down): for profiling by hand
-          --quick          smoke run: --sizes 1k --reps 3 --budget 5
+                           (the file is created; delete it to tear down): for profiling by hand, and
+                           for the pwsh measurements (Measure-Pwsh.ps1). Its first line lists the
+                           namespaces, the second says what they hold ("population N" or "farm N M"),
+                           the third the holder pids. While it exists, writing SEC into FILE.tw makes
+                           sure the TIME-WAIT sockets outlive the next SEC seconds (FILE.tw is deleted
+                           when they do).
+          --farm NxM       with --hold-open, after the sizes: N namespaces with M TCP sockets each,
+                           one holder process in each (default 200x500; 0: no farm)
+          --quick          smoke run: --sizes 1k --reps 3 --budget 5 --farm 10x500
           --help           this text
         """;
 
@@ -74,8 +86,14 @@ internal sealed class Options
                     o.Budget = TimeSpan.FromSeconds(double.Parse(Next(), CultureInfo.InvariantCulture));
                     break;
                 case "--cases":
+                    o.CasesGiven = true;
                     foreach (string c in Next().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
                     {
+                        if (c.Equals("none", StringComparison.OrdinalIgnoreCase))
+                        {
+                            continue;
+                        }
+
                         o.Cases.Add(AllCases.Contains(c, StringComparer.OrdinalIgnoreCase) ? c : throw new ArgumentException($"unknown case '{c}'"));
                     }
 
@@ -86,11 +104,15 @@ internal sealed class Options
                 case "--hold-open":
                     o.HoldOpen = Next();
                     break;
+                case "--farm":
+                    o.Farm = ParseFarm(Next());
+                    break;
                 case "--quick":
                     o.Sizes.Clear();
                     o.Sizes.Add(1000);
                     o.Repetitions = 3;
                     o.Budget = TimeSpan.FromSeconds(5);
+                    o.Farm = (10, 500);
                     break;
                 default:
                     throw new ArgumentException($"unknown option '{args[i]}'");
@@ -99,10 +121,10 @@ internal sealed class Options
 
         if (o.Sizes.Count == 0)
         {
-            o.Sizes.AddRange([1_000, 10_000, 100_000]);
+            o.Sizes.AddRange([10_000, 100_000, 300_000]);
         }
 
-        if (o.Cases.Count == 0)
+        if (o.Cases.Count == 0 && !o.CasesGiven)
         {
             o.Cases.UnionWith(DefaultCases);
         }
@@ -115,13 +137,35 @@ internal sealed class Options
         text = text.Trim().ToLowerInvariant();
         int factor = text.EndsWith('k') ? 1000 : 1;
         int n = int.Parse(factor == 1 ? text : text[..^1], CultureInfo.InvariantCulture) * factor;
-        return n is >= 100 and <= 200_000 ? n : throw new ArgumentException($"size {text} is outside 100..200k");
+        return n is >= 100 and <= 300_000 ? n : throw new ArgumentException($"size {text} is outside 100..300k");
     }
+
+    /// <summary>NxM (200x500), or 0 / none for no farm.</summary>
+    public static (int Namespaces, int Sockets) ParseFarm(string text)
+    {
+        if (text is "0" or "none")
+        {
+            return (0, 0);
+        }
+
+        string[] w = text.ToLowerInvariant().Split('x');
+        if (w.Length != 2)
+        {
+            throw new ArgumentException($"--farm {text}: expected NxM, e.g. 200x500");
+        }
+
+        int n = int.Parse(w[0], CultureInfo.InvariantCulture), m = ParseSize(w[1]);
+        return n is >= 1 and <= 1000 ? (n, m) : throw new ArgumentException($"--farm {text}: 1..1000 namespaces");
+    }
+
+    /// <summary>Whether --cases was given (--cases none leaves no case).</summary>
+    public bool CasesGiven { get; private set; }
 }
 
 internal static class Program
 {
     private static readonly object LogLock = new();
+    private static readonly object TeardownLock = new();
 
     public static int Main(string[] args)
     {
@@ -162,17 +206,33 @@ internal static class Program
 
         var report = new Report(options);
         Population.RemoveStale(Log);
-        Console.CancelKeyPress += (_, e) =>
+        Farm.RemoveStale(Log);
+
+        // Ctrl+C, or SIGTERM from the pwsh driver when it fails: reset the population or farm and
+        // delete the namespaces before leaving.
+        void Interrupted(PosixSignalContext context)
         {
-            // Ctrl+C: reset the population and delete the namespace before leaving.
-            e.Cancel = true;
-            Log("interrupted: tearing the population down");
-            Population.Current?.Dispose();
-            Environment.Exit(130);
-        };
+            context.Cancel = true;
+            lock (TeardownLock)
+            {
+                // A second signal waits here until the first teardown is done.
+                Log($"{context.Signal}: tearing the population down");
+                Population.Current?.Dispose();
+                Farm.Current?.Dispose();
+                Environment.Exit(130);
+            }
+        }
+
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Interrupted);
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Interrupted);
         foreach (int size in options.Sizes)
         {
             RunSize(size, options, report);
+        }
+
+        if (options.HoldOpen is { } holdFile && options.Farm.Namespaces > 0)
+        {
+            RunFarm(options, holdFile, report);
         }
 
         string text = report.Render();
@@ -306,12 +366,7 @@ internal static class Program
             result.LoadAfter = Load();
             if (options.HoldOpen is { } file)
             {
-                File.WriteAllText(file, ns + "\n");
-                Log($"  holding the population in namespace {ns} while {file} exists");
-                while (File.Exists(file))
-                {
-                    Thread.Sleep(500);
-                }
+                Hold(file, [ns], $"population {size}", population.HolderIds, population.EnsureTimeWait);
             }
 
             population.EnsureTimeWait(TimeSpan.Zero);
@@ -319,6 +374,47 @@ internal static class Program
         }
 
         Log($"  load {Load()}");
+    }
+
+    /// <summary>
+    /// Keeps what <paramref name="names"/> hold up while <paramref name="file"/> exists (see --hold-open);
+    /// answers the FILE.tw requests with <paramref name="ensureTimeWait"/>.
+    /// </summary>
+    private static void Hold(string file, IReadOnlyList<string> names, string kind, IEnumerable<int> holders, Action<TimeSpan>? ensureTimeWait)
+    {
+        string request = file + ".tw";
+        File.Delete(request);
+        File.WriteAllText(file, string.Join(' ', names) + "\n" + kind + "\n" + string.Join(' ', holders) + "\n");
+        Log($"  holding {kind} in {(names.Count == 1 ? "namespace " + names[0] : names.Count + " namespaces")} while {file} exists");
+        while (File.Exists(file))
+        {
+            if (File.Exists(request))
+            {
+                string text = File.ReadAllText(request).Trim();
+                if (text.Length > 0 && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double seconds))
+                {
+                    ensureTimeWait?.Invoke(TimeSpan.FromSeconds(seconds));
+                    File.Delete(request);
+                }
+            }
+
+            Thread.Sleep(20);
+        }
+
+        File.Delete(request);
+    }
+
+    /// <summary>The namespace farm of issue 14, held for the pwsh measurements (it has no in-process case).</summary>
+    private static void RunFarm(Options options, string file, Report report)
+    {
+        var (count, sockets) = options.Farm;
+        Log($"== farm: {count} namespaces × {sockets} TCP sockets; load {Load()}");
+        using var farm = Farm.Build(count, sockets, Log);
+        Log("  " + farm.Census());
+        Hold(file, farm.Names, $"farm {count} {sockets}", farm.HolderIds, null);
+        report.FarmNotes.Add(farm.Census());
+        farm.Dispose();
+        report.FarmNotes.AddRange(farm.Notes);
     }
 
     private static long Count(SocketQuery query)

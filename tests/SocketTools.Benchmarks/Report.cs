@@ -39,6 +39,9 @@ internal sealed class Report(Options options)
 {
     public List<SizeResult> Sizes { get; } = [];
 
+    /// <summary>The farm's census and notes (it is measured from pwsh only).</summary>
+    public List<string> FarmNotes { get; } = [];
+
     public string Render()
     {
         var inv = CultureInfo.InvariantCulture;
@@ -116,6 +119,11 @@ internal sealed class Report(Options options)
             {
                 sb.AppendLine(inv, $"  - note: {note}");
             }
+        }
+
+        foreach (string note in FarmNotes)
+        {
+            sb.AppendLine(inv, $"- farm: {note}");
         }
 
         return sb.ToString();
