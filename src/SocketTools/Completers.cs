@@ -67,7 +67,8 @@ public sealed class ListeningPortCompleter : IArgumentCompleter
 }
 
 /// <summary>
-/// Completes -NetworkNamespace with the names 'ip netns list' shows (the files in /run/netns). A
+/// Completes -NetworkNamespace with the names 'ip netns list' shows (the files in /run/netns), and,
+/// for a word that starts like net:[, the namespaces without a name (as lsns -t net finds them). A
 /// word that starts with '/' gets no names, so PowerShell completes it as a path (/proc/PID/ns/net).
 /// </summary>
 public sealed class NetworkNamespaceCompleter : IArgumentCompleter
@@ -87,6 +88,19 @@ public sealed class NetworkNamespaceCompleter : IArgumentCompleter
             if (name.StartsWith(word, StringComparison.OrdinalIgnoreCase))
             {
                 yield return new CompletionResult(Quote(name), name, CompletionResultType.ParameterValue, SocketPlatform.Current.Namespaces.PathOf(name));
+            }
+        }
+
+        // Namespaces without a name (containers, unshare -n), as net:[INODE], once the word asks for them.
+        if (word.Length > 0 && "net:[".StartsWith(word.Length > 5 ? word[..5] : word, StringComparison.OrdinalIgnoreCase))
+        {
+            foreach (var ns in SocketPlatform.Current.Namespaces.List(out _))
+            {
+                if (ns.Name.StartsWith("net:[", StringComparison.Ordinal) && ns.Name.StartsWith(word, StringComparison.OrdinalIgnoreCase))
+                {
+                    yield return new CompletionResult(Quote(ns.Name), ns.Name, CompletionResultType.ParameterValue,
+                        ns.IsCurrent ? $"{ns.Name}: this namespace" : $"{ns.Name}: {ns.Path}");
+                }
             }
         }
     }

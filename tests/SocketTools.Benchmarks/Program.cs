@@ -268,7 +268,7 @@ internal static class Program
             result.Census = population.Census();
             Log("  " + result.Census);
             var h = new Harness(options.Repetitions, options.Budget, Log);
-            var tcp = new QueryParameters { Protocol = [SocketProtocol.Tcp], NetworkNamespace = ns };
+            var tcp = new QueryParameters { Protocol = [SocketProtocol.Tcp], NetworkNamespace = [ns] };
             Action<TimeSpan> tw = population.EnsureTimeWait;
 
             if (options.Cases.Contains("enum"))
@@ -290,7 +290,7 @@ internal static class Program
             if (options.Cases.Contains("filter"))
             {
                 uint all = StateSet.All.KernelMask(SocketProtocol.Tcp);
-                var q = new QueryParameters { Protocol = [SocketProtocol.Tcp], NetworkNamespace = ns, State = ["TimeWait"] }.ToQuery();
+                var q = new QueryParameters { Protocol = [SocketProtocol.Tcp], NetworkNamespace = [ns], State = ["TimeWait"] }.ToQuery();
                 var r = h.Compare(
                 [
                     ("-State TimeWait", () => Count(q)),
@@ -301,7 +301,7 @@ internal static class Program
                 result.Add("-State TimeWait", r[0], r[2], null, null);
 
                 string port = Layout.Port(0, 0).ToString(CultureInfo.InvariantCulture);
-                var pq = new QueryParameters { Protocol = [SocketProtocol.Tcp], NetworkNamespace = ns, LocalPort = [port] }.ToQuery();
+                var pq = new QueryParameters { Protocol = [SocketProtocol.Tcp], NetworkNamespace = [ns], LocalPort = [port] }.ToQuery();
                 var rp = h.Compare(
                 [
                     ($"-LocalPort {port}", () => Count(pq)),
@@ -314,7 +314,7 @@ internal static class Program
 
             if (options.Cases.Contains("owners"))
             {
-                var q = new QueryParameters { Protocol = [SocketProtocol.Tcp], NetworkNamespace = ns, IncludeProcess = true }.ToQuery();
+                var q = new QueryParameters { Protocol = [SocketProtocol.Tcp], NetworkNamespace = [ns], IncludeProcess = true }.ToQuery();
                 var works = new List<(string, Func<long>)>
                 {
                     ("-IncludeProcess", () => Count(q)),
@@ -342,7 +342,7 @@ internal static class Program
 
             if (options.Cases.Contains("info"))
             {
-                var q = new QueryParameters { Protocol = [SocketProtocol.Tcp], NetworkNamespace = ns, Info = true }.ToQuery();
+                var q = new QueryParameters { Protocol = [SocketProtocol.Tcp], NetworkNamespace = [ns], Info = true }.ToQuery();
                 var r = h.Compare(
                 [
                     ("-Info", () => Count(q)),

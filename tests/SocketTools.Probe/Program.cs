@@ -3,10 +3,10 @@ using SocketTools;
 using SocketTools.Query;
 using SocketTools.Text;
 
-// Usage: SocketTools.Probe [--netns NAME] [--state NAME]... [--protocol Tcp|Udp]... [--include-process]
+// Usage: SocketTools.Probe [--netns NAME | --all-netns] [--state NAME]... [--protocol Tcp|Udp]... [--include-process]
 //        SocketTools.Probe --owner-report PORT
 // Prints one line per socket: cookie(hex) netid state recv-q send-q local peer uid inode mark owners,
-// tab-separated ("-" for an absent value); warnings go to stderr as "WARNING: …". A SocketToolsException
+// tab-separated ("-" for an absent value), then the socket's network namespace; warnings go to stderr as "WARNING: …". A SocketToolsException
 // prints "ERROR: <ErrorId> <Kind> <message>" to stderr and exits 2.
 if (args is ["--owner-report", string port])
 {
@@ -24,6 +24,7 @@ for (int i = 0; i < args.Length; i++)
         case "--state": states.Add(args[++i]); break;
         case "--protocol": protocols.Add(Enum.Parse<SocketProtocol>(args[++i], ignoreCase: true)); break;
         case "--include-process": parameters.IncludeProcess = true; break;
+        case "--all-netns": parameters.AllNetworkNamespaces = true; break;
         default:
             Console.Error.WriteLine($"unknown argument {args[i]}");
             return 64;
@@ -41,7 +42,7 @@ try
     {
         string owners = s.Owners.Count > 0 ? string.Join(",", s.Owners.Select(o => o.ToString())) : "-";
         output.Append(CultureInfo.InvariantCulture, $"{s.Cookie:x}\t{SsText.Netid(s.Protocol, s.Type)}\t{SsText.State(s.State)}\t{s.RecvQ}\t{s.SendQ}\t")
-            .Append(CultureInfo.InvariantCulture, $"{SsText.Local(s)}\t{SsText.Peer(s)}\t{s.Uid}\t{s.Inode}\t{(s.Mark is uint m ? m.ToString(CultureInfo.InvariantCulture) : "-")}\t{owners}\n");
+            .Append(CultureInfo.InvariantCulture, $"{SsText.Local(s)}\t{SsText.Peer(s)}\t{s.Uid}\t{s.Inode}\t{(s.Mark is uint m ? m.ToString(CultureInfo.InvariantCulture) : "-")}\t{owners}\t{s.NetworkNamespace}\n");
     }
 
     Console.Out.Write(output);

@@ -28,6 +28,26 @@ public sealed class UnprivilegedTests : IDisposable
     private static string Ss(LiveNamespace ns, bool nobody) => ProbeRunner.Ss(ns, nobody);
 
     [UnprivilegedFact]
+    public void NobodyListsItsOwnNamespaceAndNamesTheOnesItCannotEnterInOneWarning()
+    {
+        using var ns = new LiveNamespace();
+        using var other = new LiveNamespace();
+        ns.Listen(new IPEndPoint(IPAddress.Loopback, 7091));
+        other.Listen(new IPEndPoint(IPAddress.Loopback, 7092));
+
+        var (code, ours, error) = Probe(ns, nobody: true, "--all-netns", "--protocol", "Tcp");
+        Assert.True(code == 0, $"the probe failed as nobody ({code}): {error}");
+        // Its own namespace (which it stands in, by name) is listed; the others cannot be entered without CAP_SYS_ADMIN.
+        var line = Assert.Single(ours, f => f[5] == "127.0.0.1:7091");
+        Assert.Equal(ns.Name, line[^1]);
+        Assert.DoesNotContain(ours, f => f[5] == "127.0.0.1:7092");
+        var warning = Assert.Single(error.Split('\n'), l => l.StartsWith("WARNING: ", StringComparison.Ordinal) && l.Contains("could not be entered", StringComparison.Ordinal));
+        Assert.Contains(other.Name, warning, StringComparison.Ordinal);
+        Assert.Contains("permission denied", warning, StringComparison.Ordinal);
+        Assert.DoesNotContain("ERROR:", error, StringComparison.Ordinal);
+    }
+
+    [UnprivilegedFact]
     public void NobodySeesEverySocketThatSsShowsNobody()
     {
         using var ns = new LiveNamespace();
