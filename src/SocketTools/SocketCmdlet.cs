@@ -66,6 +66,23 @@ public abstract class SocketCmdlet : PSCmdlet, IDisposable
     }
 
     /// <summary>
+    /// For the cmdlets that work in one namespace (the watchers, Close-Socket): a wildcard pattern in
+    /// <paramref name="networkNamespace"/> ends the command with an InvalidArgument error.
+    /// </summary>
+    protected void RequireOneNamespace(string? networkNamespace)
+    {
+        if (networkNamespace is not null && NetworkNamespaceInfo.IsPattern(networkNamespace))
+        {
+            Fail(new SocketToolsException("NetworkNamespaceWildcardNotSupported", ErrorKind.InvalidArgument,
+                $"{MyInvocation.MyCommand.Name} works in one network namespace; '{networkNamespace}' is a wildcard pattern.")
+            {
+                RecommendedAction = "Name one namespace, or pipe sockets from Get-SocketStat -NetworkNamespace 'pattern': each piped socket is handled in its own namespace.",
+                Target = networkNamespace,
+            });
+        }
+    }
+
+    /// <summary>
     /// Reports a core error. Something the user named that does not exist (ObjectNotFound: a
     /// namespace, a process) is a non-terminating error, as Get-Item reports a missing path, so
     /// -ErrorAction decides; anything else ends the command. The record's TargetObject is what the

@@ -92,6 +92,9 @@ public sealed class CloseSocketCommand : SocketCmdlet
     public SwitchParameter PassThru { get; set; }
 
     /// <inheritdoc />
+    protected override void BeginProcessing() => RequireOneNamespace(NetworkNamespace);
+
+    /// <inheritdoc />
     protected override void ProcessRecord()
     {
         if (ParameterSetName == InputSet)
@@ -174,8 +177,9 @@ public sealed class CloseSocketCommand : SocketCmdlet
         bool closed;
         try
         {
-            // The namespace named, else the socket's own (piped from Get-SocketStat in any namespace).
-            string key = NetworkNamespace ?? socket.NetworkNamespace ?? string.Empty;
+            // A piped socket: the namespace named, else its own (from Get-SocketStat in any namespace);
+            // a socket this command selected: the namespace it was read in.
+            string key = (ParameterSetName == InputSet ? NetworkNamespace ?? socket.NetworkNamespace : socket.NetworkNamespace ?? NetworkNamespace) ?? string.Empty;
             if (!_destroyers.TryGetValue(key, out var destroyer))
             {
                 destroyer = SocketPlatform.Current.OpenSocketCloser(key.Length == 0 ? null : key);

@@ -88,6 +88,9 @@ public sealed class WatchSocketEventCommand : SocketCmdlet
     public string? NetworkNamespace { get; set; }
 
     /// <inheritdoc />
+    protected override void BeginProcessing() => RequireOneNamespace(NetworkNamespace);
+
+    /// <inheritdoc />
     protected override void EndProcessing()
     {
         var query = Resolve(() =>

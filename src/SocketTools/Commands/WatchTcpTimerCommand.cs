@@ -82,6 +82,9 @@ public sealed class WatchTcpTimerCommand : SocketCmdlet
     public string? NetworkNamespace { get; set; }
 
     /// <inheritdoc />
+    protected override void BeginProcessing() => RequireOneNamespace(NetworkNamespace);
+
+    /// <inheritdoc />
     protected override void ProcessRecord()
     {
         if (InputObject is not null)
