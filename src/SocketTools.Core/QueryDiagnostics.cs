@@ -102,4 +102,30 @@ public sealed class QueryDiagnostics
         Notes.Add(message);
         Noted?.Invoke(message);
     }
+
+    /// <summary>
+    /// Takes in what another query's diagnostics gathered (one namespace of several): its sources,
+    /// counts and warnings (each once), and its notes, each after <paramref name="notePrefix"/>.
+    /// </summary>
+    internal void Absorb(QueryDiagnostics other, string notePrefix)
+    {
+        Sources |= other.Sources;
+        foreach (var part in other._parts)
+        {
+            Answered(part.Protocol, part.Family, part.Source);
+        }
+
+        SkippedRecords += other.SkippedRecords;
+        DumpRestarts += other.DumpRestarts;
+        DeniedProcesses += other.DeniedProcesses;
+        foreach (string warning in other.Warnings)
+        {
+            Warn(warning);
+        }
+
+        foreach (string note in other.Notes)
+        {
+            Note(notePrefix + note);
+        }
+    }
 }

@@ -18,8 +18,41 @@ public static class SocketReader
     /// Reads what <c>ss -s</c> prints for <paramref name="networkNamespace"/> (the caller's own when
     /// null): on Linux from /proc/net/sockstat, sockstat6 and snmp.
     /// </summary>
-    public static SocketSummary ReadSummary(string? networkNamespace = null, QueryDiagnostics? diagnostics = null) =>
-        Platform.ReadSummary(networkNamespace, diagnostics);
+    public static SocketSummary ReadSummary(string? networkNamespace = null, QueryDiagnostics? diagnostics = null)
+    {
+        var summary = Platform.ReadSummary(networkNamespace, diagnostics);
+        var where = Platform.Namespaces.Identify(networkNamespace);
+        summary.NetworkNamespace = where?.Name ?? networkNamespace;
+        summary.NetworkNamespaceId = where?.Id ?? 0;
+        return summary;
+    }
+
+    /// <summary>What <c>ss -s</c> prints for each of <paramref name="namespaces"/>, in turn; those that are gone by then are skipped (a note says so).</summary>
+    public static IEnumerable<SocketSummary> ReadSummaries(IReadOnlyList<NetworkNamespaceInfo> namespaces, QueryDiagnostics? diagnostics = null)
+    {
+        foreach (var ns in namespaces)
+        {
+            SocketSummary summary;
+            try
+            {
+                summary = Platform.ReadSummary(ns.Path, null);
+            }
+            catch (SocketToolsException e) when (e.Kind is ErrorKind.ObjectNotFound or ErrorKind.InvalidArgument or ErrorKind.PermissionDenied)
+            {
+                diagnostics?.Note($"Network namespace {ns.Name} skipped: {e.Message}");
+                if (e.Kind == ErrorKind.PermissionDenied)
+                {
+                    diagnostics?.Warn($"Network namespace {ns.Name} could not be entered: {e.Message}");
+                }
+
+                continue;
+            }
+
+            summary.NetworkNamespace = ns.Name;
+            summary.NetworkNamespaceId = ns.Id;
+            yield return summary;
+        }
+    }
 
     private static ISocketPlatform Platform => SocketPlatform.Current;
 
@@ -30,24 +63,40 @@ public static class SocketReader
     internal static IEnumerable<SocketInfo> Read(SocketQuery query, QueryDiagnostics diagnostics,
         CancellationToken cancellationToken, ISocketSource source)
     {
-        var sockets = ReadMatching(query, diagnostics, cancellationToken, source);
+        var sockets = query.Namespaces is not null
+            ? NamespaceReader.Read(query, diagnostics, cancellationToken, (q, d, c, where) => ReadMatching(q, d, c, source, where))
+            : ReadMatching(query, diagnostics, cancellationToken, source);
 
         // Owners: only when asked for or filtered by process. One /proc pass runs in the background
         // while the sockets are read (OwnerScan); only the sockets that matched get owners attached.
         return query.NeedsOwners ? OwnerEnrichment.Apply(sockets, query, diagnostics, Platform.Owners, cancellationToken) : sockets;
     }
 
-    /// <summary>The sockets of the query's source that match everything but the process filters.</summary>
+    /// <summary>
+    /// The sockets of the query's source that match everything but the process filters, each
+    /// stamped with the namespace it was read in: <paramref name="where"/> when the caller knows it,
+    /// else <see cref="SocketQuery.NetworkNamespace"/> as identified once the first socket is read.
+    /// </summary>
     private static IEnumerable<SocketInfo> ReadMatching(SocketQuery query, QueryDiagnostics diagnostics,
-        CancellationToken cancellationToken, ISocketSource source)
+        CancellationToken cancellationToken, ISocketSource source, NetworkNamespaceInfo? where = null)
     {
         int read = 0, matched = 0;
+        bool identified = where is not null;
         foreach (var socket in source.Enumerate(query, diagnostics, cancellationToken))
         {
             read++;
             if (query.Matches(socket))
             {
+                if (!identified)
+                {
+                    // Once the source has entered the namespace (so a missing one has been reported by it).
+                    where = Platform.Namespaces.Identify(query.NetworkNamespace);
+                    identified = true;
+                }
+
                 matched++;
+                socket.NetworkNamespace = where?.Name;
+                socket.NetworkNamespaceId = where?.Id ?? 0;
                 yield return socket;
             }
         }

@@ -51,6 +51,21 @@ public abstract class SocketCmdlet : PSCmdlet, IDisposable
         MyInvocation.BoundParameters.Select(p => KeyValuePair.Create<string, object?>(p.Key, p.Value is SwitchParameter s ? s.IsPresent : p.Value)));
 
     /// <summary>
+    /// <see cref="QueryParameters.ToQuery"/> through <see cref="Resolve{T}"/>, then a non-terminating
+    /// ObjectNotFound error for each of several namespaces that names none (the others are read).
+    /// </summary>
+    protected SocketQuery? ResolveQuery(QueryParameters parameters)
+    {
+        var query = Resolve(parameters.ToQuery);
+        foreach (var error in parameters.NamespaceErrors)
+        {
+            Fail(error);
+        }
+
+        return query;
+    }
+
+    /// <summary>
     /// Reports a core error. Something the user named that does not exist (ObjectNotFound: a
     /// namespace, a process) is a non-terminating error, as Get-Item reports a missing path, so
     /// -ErrorAction decides; anything else ends the command. The record's TargetObject is what the
@@ -103,9 +118,22 @@ public abstract class SocketCmdlet : PSCmdlet, IDisposable
     protected void WriteSockets(SocketQuery query, QueryDiagnostics diagnostics, Func<SocketInfo, object>? wrap = null) =>
         Stream(() => SocketReader.Read(query, diagnostics, Cancellation), wrap);
 
-    /// <summary>Writes the ss -s counts of <paramref name="networkNamespace"/> (the caller's own when null).</summary>
-    protected void WriteSummary(string? networkNamespace) =>
-        Stream<SocketSummary>(() => [SocketReader.ReadSummary(networkNamespace, NewDiagnostics())], target: networkNamespace);
+    /// <summary>
+    /// Writes the ss -s counts of the namespaces <paramref name="query"/> names: one summary for its
+    /// <see cref="SocketQuery.NetworkNamespace"/> (the caller's own when null), or one per namespace
+    /// of <see cref="SocketQuery.Namespaces"/>.
+    /// </summary>
+    protected void WriteSummary(SocketQuery query)
+    {
+        var diagnostics = NewDiagnostics();
+        if (query.Namespaces is not null)
+        {
+            Stream(() => SocketReader.ReadSummaries(query.Namespaces, diagnostics));
+            return;
+        }
+
+        Stream<SocketSummary>(() => [SocketReader.ReadSummary(query.NetworkNamespace, diagnostics)], target: query.NetworkNamespace);
+    }
 
     /// <summary>
     /// Writes what <paramref name="items"/> yields as it arrives (each through <paramref name="wrap"/>

@@ -20,7 +20,7 @@ for (int i = 0; i < args.Length; i++)
 {
     switch (args[i])
     {
-        case "--netns": parameters.NetworkNamespace = args[++i]; break;
+        case "--netns": parameters.NetworkNamespace = [args[++i]]; break;
         case "--state": states.Add(args[++i]); break;
         case "--protocol": protocols.Add(Enum.Parse<SocketProtocol>(args[++i], ignoreCase: true)); break;
         case "--include-process": parameters.IncludeProcess = true; break;

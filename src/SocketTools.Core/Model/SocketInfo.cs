@@ -131,6 +131,15 @@ public sealed class SocketInfo
     /// <summary>Socket memory (skmeminfo), when asked for with -Memory.</summary>
     public SocketMemory? Memory { get; init; }
 
+    /// <summary>
+    /// The network namespace the socket lives in: its name under /run/netns when it has one, otherwise
+    /// net:[INODE] as /proc/PID/ns/net reads. Cmdlets that take a socket from the pipeline act in it.
+    /// </summary>
+    public string? NetworkNamespace { get; internal set; }
+
+    /// <summary>The network namespace's inode (the number in net:[INODE]); 0 when unknown.</summary>
+    public ulong NetworkNamespaceId { get; internal set; }
+
     /// <summary>The local address as an IPAddress (a method, so serializers leave it out), or null.</summary>
     public IPAddress? LocalIPAddress() => ParseAddress(LocalAddress);
 

@@ -40,6 +40,12 @@ public sealed class SocketProcess
     /// <summary>The socket.</summary>
     public SocketInfo Socket { get; init; } = null!;
 
+    /// <summary>The network namespace of <see cref="Socket"/>: its name under /run/netns, else net:[INODE].</summary>
+    public string? NetworkNamespace => Socket?.NetworkNamespace;
+
+    /// <summary>The inode of the socket's network namespace; 0 when unknown.</summary>
+    public ulong NetworkNamespaceId => Socket?.NetworkNamespaceId ?? 0;
+
     /// <inheritdoc />
     public override string ToString() => Text.LsofText.Line(this);
 }

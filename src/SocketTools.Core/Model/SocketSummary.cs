@@ -12,8 +12,11 @@ namespace SocketTools;
 /// </remarks>
 public sealed class SocketSummary
 {
-    /// <summary>The namespace the counts are from (null: the caller's own).</summary>
-    public string? NetworkNamespace { get; init; }
+    /// <summary>The namespace the counts are from: its name under /run/netns, else net:[INODE].</summary>
+    public string? NetworkNamespace { get; internal set; }
+
+    /// <summary>The inode of the namespace the counts are from; 0 when unknown.</summary>
+    public ulong NetworkNamespaceId { get; internal set; }
 
     /// <summary>Sockets in use in the namespace, of every family (sockstat "sockets: used"; ss "Total").</summary>
     public int Total { get; init; }

@@ -11,4 +11,10 @@ internal interface INetworkNamespaces
 
     /// <summary>Throws the typed error when <paramref name="nameOrPath"/> (when given) names no namespace that could be entered.</summary>
     void Check(string? nameOrPath);
+
+    /// <summary>Every network namespace on the host, named or not (lsns -t net), ordered by id; <paramref name="deniedProcesses"/>: processes that could not be looked into.</summary>
+    IReadOnlyList<NetworkNamespaceInfo> List(out int deniedProcesses);
+
+    /// <summary>Who <paramref name="nameOrPath"/> is (the caller's own namespace when null); null when it cannot be opened.</summary>
+    NetworkNamespaceInfo? Identify(string? nameOrPath);
 }

@@ -17,7 +17,15 @@ public static class ListeningQuery
     /// ranges, service names, :22; empty: any); <paramref name="protocols"/> may only be Tcp and Udp
     /// (default both), <paramref name="families"/> only IPv4 and IPv6.
     /// </summary>
-    public static SocketQuery Build(string[]? ports, SocketProtocol[]? protocols, SocketFamily[]? families, string? networkNamespace)
+    public static SocketQuery Build(string[]? ports, SocketProtocol[]? protocols, SocketFamily[]? families, string? networkNamespace) =>
+        Parameters(ports, protocols, families, networkNamespace is null ? null : [networkNamespace], false).ToQuery();
+
+    /// <summary>
+    /// The parameters of the query (see <see cref="Build"/>), checked, with <paramref name="networkNamespaces"/>
+    /// and <paramref name="allNetworkNamespaces"/> as -NetworkNamespace and -AllNetworkNamespaces take them.
+    /// </summary>
+    public static QueryParameters Parameters(string[]? ports, SocketProtocol[]? protocols, SocketFamily[]? families,
+        string[]? networkNamespaces, bool allNetworkNamespaces)
     {
         var bad = protocols?.Where(p => !Protocols.Contains(p)).ToList() ?? [];
         if (bad.Count > 0)
@@ -41,7 +49,8 @@ public static class ListeningQuery
             Listening = true,
             LocalPort = ports,
             IncludeProcess = true,
-            NetworkNamespace = networkNamespace,
-        }.ToQuery();
+            NetworkNamespace = networkNamespaces,
+            AllNetworkNamespaces = allNetworkNamespaces,
+        };
     }
 }

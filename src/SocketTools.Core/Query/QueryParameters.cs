@@ -31,8 +31,17 @@ public sealed class QueryParameters
     /// <summary>-RemoteAddress: addresses or CIDR prefixes.</summary>
     public string[]? RemoteAddress { get; set; }
 
-    /// <summary>-NetworkNamespace: a name under /run/netns or a path.</summary>
-    public string? NetworkNamespace { get; set; }
+    /// <summary>-NetworkNamespace: names under /run/netns (wildcards allowed), net:[INODE], or paths.</summary>
+    public string[]? NetworkNamespace { get; set; }
+
+    /// <summary>-AllNetworkNamespaces: every network namespace on the host, named or not.</summary>
+    public bool AllNetworkNamespaces { get; set; }
+
+    /// <summary>
+    /// Set by <see cref="ToQuery"/> when several namespaces were asked for: the names among them that
+    /// name no namespace (ObjectNotFound each, which the cmdlets report without ending; the rest are read).
+    /// </summary>
+    public IReadOnlyList<SocketToolsException> NamespaceErrors { get; private set; } = [];
 
     /// <summary>-Interface: a device name.</summary>
     public string? Interface { get; set; }
@@ -77,7 +86,11 @@ public sealed class QueryParameters
         {
             var property = typeof(QueryParameters).GetProperty(name,
                 System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.IgnoreCase);
-            property?.SetValue(parameters, value);
+            if (property is { CanWrite: true, SetMethod.IsPublic: true })
+            {
+                // A cmdlet that takes one namespace binds a string; the query takes several.
+                property.SetValue(parameters, value is string one && property.PropertyType == typeof(string[]) ? new[] { one } : value);
+            }
         }
 
         return parameters;
@@ -130,7 +143,6 @@ public sealed class QueryParameters
             Ports = Ports(Port),
             LocalAddresses = Prefixes(LocalAddress),
             RemoteAddresses = Prefixes(RemoteAddress),
-            NetworkNamespace = NetworkNamespace,
             Interface = Interface,
             Filter = filter,
             IncludeInfo = Info,
@@ -144,8 +156,59 @@ public sealed class QueryParameters
         // Last, once every other value is known to be good: a bad argument is reported as such
         // whatever namespace it was meant for, and a missing namespace (ObjectNotFound, which the
         // cmdlets report without ending) never hides one.
-        Platform.SocketPlatform.Current.Namespaces.Check(NetworkNamespace);
-        return query;
+        return WithNamespaces(query);
+    }
+
+    /// <summary>
+    /// One namespace given as is: the query's <see cref="SocketQuery.NetworkNamespace"/>, checked.
+    /// -AllNetworkNamespaces, wildcards or several names: the namespaces found on the host
+    /// (<see cref="SocketQuery.Namespaces"/>), each once; names that match none are left in
+    /// <see cref="NamespaceErrors"/> (a pattern that matches none is no error, as in Get-Process).
+    /// </summary>
+    private SocketQuery WithNamespaces(SocketQuery query)
+    {
+        var namespaces = Platform.SocketPlatform.Current.Namespaces;
+        var names = NetworkNamespace ?? [];
+        if (!AllNetworkNamespaces && names.Length <= 1 && !names.Any(NetworkNamespaceInfo.IsPattern))
+        {
+            string? one = names.Length == 1 ? names[0] : null;
+            namespaces.Check(one);
+            return query with { NetworkNamespace = one };
+        }
+
+        var all = namespaces.List(out _);
+        if (AllNetworkNamespaces)
+        {
+            return query with { Namespaces = all };
+        }
+
+        var chosen = new List<NetworkNamespaceInfo>();
+        var errors = new List<SocketToolsException>();
+        foreach (string name in names)
+        {
+            if (NetworkNamespaceInfo.IsPattern(name))
+            {
+                var pattern = new Wildcard(name);
+                chosen.AddRange(all.Where(n => pattern.IsMatch(n.Name)));
+                continue;
+            }
+
+            try
+            {
+                namespaces.Check(name);
+                if (namespaces.Identify(name) is { } found)
+                {
+                    chosen.Add(all.FirstOrDefault(n => n.Id == found.Id) ?? found);
+                }
+            }
+            catch (SocketToolsException e) when (e.Kind == ErrorKind.ObjectNotFound)
+            {
+                errors.Add(e);
+            }
+        }
+
+        NamespaceErrors = errors;
+        return query with { Namespaces = chosen.DistinctBy(n => n.Id).OrderBy(n => n.Id).ToList() };
     }
 
     /// <summary>The protocols -Family implies when -Protocol is not given: TCP and UDP for IP, the family's own otherwise.</summary>
@@ -193,7 +256,7 @@ public sealed class QueryParameters
             throw Invalid("EmptyInterface", "The interface name is empty. Give a device name such as eth0, or leave -Interface out.");
         }
 
-        if (NetworkNamespace is not null && string.IsNullOrWhiteSpace(NetworkNamespace))
+        if (NetworkNamespace is not null && NetworkNamespace.Any(string.IsNullOrWhiteSpace))
         {
             throw Invalid("EmptyNetworkNamespace", "The network namespace is empty. Give a name from 'ip netns list' or a path, or leave -NetworkNamespace out.");
         }

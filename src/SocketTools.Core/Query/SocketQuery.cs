@@ -76,6 +76,12 @@ public sealed record SocketQuery
     /// <summary>The network namespace to look into: a name under /run/netns or a path; null for the caller's.</summary>
     public string? NetworkNamespace { get; init; }
 
+    /// <summary>
+    /// Several namespaces to read, one after another, each socket carrying its own (-AllNetworkNamespaces,
+    /// wildcards, several names; empty when none matched); null: the one <see cref="NetworkNamespace"/>.
+    /// </summary>
+    public IReadOnlyList<NetworkNamespaceInfo>? Namespaces { get; init; }
+
     /// <summary>Which backend to use.</summary>
     public SocketSourceKind Source { get; init; } = SocketSourceKind.Auto;
 

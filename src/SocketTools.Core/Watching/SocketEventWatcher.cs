@@ -24,6 +24,7 @@ public sealed class SocketEventWatcher : IDisposable
     private readonly Dictionary<ulong, Known> _known = [];
     private readonly Dictionary<ulong, long> _closed = [];
     private readonly HashSet<ulong> _missing = [];
+    private NetworkNamespaceInfo? _where;
     private long _tick;
     private long _lossNoticedAt = -1;
     private bool _lossWarned;
@@ -221,6 +222,10 @@ public sealed class SocketEventWatcher : IDisposable
             OwnerEnrichment.Attach(socket, [.. known.Owners]);
         }
 
+        // The destroy message carries no namespace: the subscription's own (identified once).
+        _where ??= SocketPlatform.Current.Namespaces.Identify(_dumpQuery.NetworkNamespace);
+        socket.NetworkNamespace = _where?.Name;
+        socket.NetworkNamespaceId = _where?.Id ?? 0;
         return new SocketEvent(SocketEventKind.Closed, socket, destroyed.TimeStamp)
         {
             PreviousState = known?.State,

@@ -54,6 +54,12 @@ public sealed class TimerSample
     /// <summary>The state in the previous sample, when it changed (<see cref="TimerChange.StateChanged"/>); otherwise null.</summary>
     public SocketState? PreviousState { get; init; }
 
+    /// <summary>The socket's network namespace: its name under /run/netns, else net:[INODE].</summary>
+    public string? NetworkNamespace { get; init; }
+
+    /// <summary>The inode of the socket's network namespace; 0 when unknown.</summary>
+    public ulong NetworkNamespaceId { get; init; }
+
     /// <summary>Local IP address as text (as SocketInfo carries it, so JSON, CSV and remoting keep it).</summary>
     public string? LocalAddress { get; init; }
 
@@ -113,6 +119,8 @@ public sealed class TimerSample
         Timer = socket.Timer,
         Retransmits = socket.Retransmits,
         Change = change,
+        NetworkNamespace = socket.NetworkNamespace,
+        NetworkNamespaceId = socket.NetworkNamespaceId,
     };
 
     /// <inheritdoc />

@@ -67,7 +67,18 @@ public sealed class TimerWatcher : IDisposable
 
         SocketPlatform.Current.Namespaces.Check(networkNamespace);
         var distinct = sockets.GroupBy(SocketKey.Of).Select(g => g.First()).ToList();
-        return new TimerWatcher(new CookieSampler(distinct, networkNamespace), options, seeds: distinct);
+        var sampler = new CookieSampler(distinct, networkNamespace);
+        try
+        {
+            sampler.Open();   // every namespace the sockets live in, now: one that is gone is an error before the watch
+        }
+        catch
+        {
+            sampler.Dispose();
+            throw;
+        }
+
+        return new TimerWatcher(sampler, options, seeds: distinct);
     }
 
     /// <summary>Raised (on the enumerating thread) with a warning for the user.</summary>
@@ -302,6 +313,8 @@ public sealed class TimerWatcher : IDisposable
         Elapsed = elapsed,
         Sample = sample,
         Cookie = last.Cookie,
+        NetworkNamespace = last.NetworkNamespace,
+        NetworkNamespaceId = last.NetworkNamespaceId,
         Family = last.Family,
         State = last.State,
         LocalAddress = last.LocalAddress,
@@ -357,7 +370,14 @@ public sealed class TimerWatcher : IDisposable
             try
             {
                 _lookup ??= SocketPlatform.Current.OpenTcpLookup(query.NetworkNamespace);
-                return _lookup.Find(socket);
+                var found = _lookup.Find(socket);
+                if (found is not null)
+                {
+                    found.NetworkNamespace = socket.NetworkNamespace;
+                    found.NetworkNamespaceId = socket.NetworkNamespaceId;
+                }
+
+                return found;
             }
             catch (SocketToolsException)
             {
@@ -368,26 +388,55 @@ public sealed class TimerWatcher : IDisposable
         public void Dispose() => _lookup?.Dispose();
     }
 
-    /// <summary>Each sample is one exact kernel lookup per watched socket (4-tuple and cookie).</summary>
+    /// <summary>
+    /// Each sample is one exact kernel lookup per watched socket (4-tuple and cookie), in the namespace
+    /// the socket lives in (its NetworkNamespace), or in the one the user named instead.
+    /// </summary>
     private sealed class CookieSampler(IReadOnlyList<SocketInfo> sockets, string? networkNamespace) : ISocketSampler
     {
         private readonly List<SocketInfo> _live = [.. sockets];
-        private ISocketLookup? _lookup;
+        private readonly Dictionary<string, (ISocketLookup Lookup, NetworkNamespaceInfo? Where)> _lookups = new(StringComparer.Ordinal);
+
+        /// <summary>The namespace a socket is looked up in: the one named, else its own ("" for the caller's).</summary>
+        private string KeyOf(SocketInfo socket) => networkNamespace ?? socket.NetworkNamespace ?? string.Empty;
+
+        public void Open()
+        {
+            foreach (var socket in _live)
+            {
+                LookupOf(socket);
+            }
+        }
+
+        private (ISocketLookup Lookup, NetworkNamespaceInfo? Where) LookupOf(SocketInfo socket)
+        {
+            string key = KeyOf(socket);
+            if (!_lookups.TryGetValue(key, out var entry))
+            {
+                string? ns = key.Length == 0 ? null : key;
+                entry = (SocketPlatform.Current.OpenTcpLookup(ns), SocketPlatform.Current.Namespaces.Identify(ns));
+                _lookups[key] = entry;
+            }
+
+            return entry;
+        }
 
         public IReadOnlyList<SocketInfo> Sample(CancellationToken cancellationToken)
         {
-            _lookup ??= SocketPlatform.Current.OpenTcpLookup(networkNamespace);
             var found = new List<SocketInfo>(_live.Count);
             for (int i = _live.Count - 1; i >= 0; i--)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                var now = _lookup.Find(_live[i]);
+                var (lookup, where) = LookupOf(_live[i]);
+                var now = lookup.Find(_live[i]);
                 if (now is null)
                 {
                     _live.RemoveAt(i);   // gone for good: a cookie is never reused
                 }
                 else
                 {
+                    now.NetworkNamespace = where?.Name ?? _live[i].NetworkNamespace;
+                    now.NetworkNamespaceId = where?.Id ?? _live[i].NetworkNamespaceId;
                     _live[i] = now;      // a socket listed without a cookie (/proc/net) is now known by its own
                     found.Add(now);
                 }
@@ -397,6 +446,14 @@ public sealed class TimerWatcher : IDisposable
             return found;
         }
 
-        public void Dispose() => _lookup?.Dispose();
+        public void Dispose()
+        {
+            foreach (var (lookup, _) in _lookups.Values)
+            {
+                lookup.Dispose();
+            }
+
+            _lookups.Clear();
+        }
     }
 }

@@ -15,7 +15,7 @@ public sealed class CloseSocketCommand : SocketCmdlet
     private const string InputSet = "InputObject";
     private const string QuerySet = "Query";
 
-    private ISocketCloser? _destroyer;
+    private readonly Dictionary<string, ISocketCloser> _destroyers = new(StringComparer.Ordinal);
 
     /// <summary>Sockets to close, from Get-SocketStat; each is closed only if a socket with its endpoints and cookie still exists.</summary>
     [Parameter(ParameterSetName = InputSet, Mandatory = true, ValueFromPipeline = true)]
@@ -174,19 +174,26 @@ public sealed class CloseSocketCommand : SocketCmdlet
         bool closed;
         try
         {
-            _destroyer ??= SocketPlatform.Current.OpenSocketCloser(NetworkNamespace);
-            closed = _destroyer.Close(socket);
+            // The namespace named, else the socket's own (piped from Get-SocketStat in any namespace).
+            string key = NetworkNamespace ?? socket.NetworkNamespace ?? string.Empty;
+            if (!_destroyers.TryGetValue(key, out var destroyer))
+            {
+                destroyer = SocketPlatform.Current.OpenSocketCloser(key.Length == 0 ? null : key);
+                _destroyers[key] = destroyer;
+            }
+
+            closed = destroyer.Close(socket);
         }
-        catch (SocketToolsException e) when (e.Kind is ErrorKind.InvalidArgument)
+        catch (SocketToolsException e) when (e.Kind is ErrorKind.InvalidArgument or ErrorKind.ObjectNotFound)
         {
+            // This socket only: its namespace is gone, say.
             WriteError(ErrorRecords.From(e, socket));
             return;
         }
         catch (SocketToolsException e)
         {
             // No permission, or a kernel without SOCK_DESTROY: no other socket would fare better.
-            _destroyer?.Dispose();
-            _destroyer = null;
+            CloseDestroyers();
             ThrowTerminatingError(ErrorRecords.From(e, socket));
             return;
         }
@@ -214,9 +221,15 @@ public sealed class CloseSocketCommand : SocketCmdlet
     }
 
     /// <inheritdoc />
-    protected override void EndProcessing()
+    protected override void EndProcessing() => CloseDestroyers();
+
+    private void CloseDestroyers()
     {
-        _destroyer?.Dispose();
-        _destroyer = null;
+        foreach (var destroyer in _destroyers.Values)
+        {
+            destroyer.Dispose();
+        }
+
+        _destroyers.Clear();
     }
 }

@@ -31,15 +31,29 @@ public sealed class GetListeningPortCommand : SocketCmdlet
     [ValidateSet("IPv4", "IPv6")]
     public SocketFamily[]? Family { get; set; }
 
-    /// <summary>A network namespace to look into: a name from 'ip netns list' or a path such as /proc/PID/ns/net.</summary>
+    /// <summary>
+    /// Network namespaces to look into: names from 'ip netns list' (wildcards allowed), net:[INODE] as
+    /// objects of an unnamed namespace carry it, or paths such as /proc/PID/ns/net. Each object says
+    /// which namespace it came from (NetworkNamespace).
+    /// </summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [SupportsWildcards]
     [ArgumentCompleter(typeof(NetworkNamespaceCompleter))]
-    public string? NetworkNamespace { get; set; }
+    public string[]? NetworkNamespace { get; set; }
+
+    /// <summary>
+    /// Every network namespace on the host, named or not (what lsns -t net lists: /run/netns, other
+    /// nsfs bind mounts, and /proc/PID/ns/net of every process), one dump each; each object says which
+    /// namespace it came from. Owners are found with one /proc pass for all of them.
+    /// </summary>
+    [Parameter]
+    public SwitchParameter AllNetworkNamespaces { get; set; }
 
     /// <inheritdoc />
     protected override void BeginProcessing() =>
-        _query = Resolve(() => ListeningQuery.Build(Port, Protocol, Family, NetworkNamespace));
+        _query = Resolve(() => ListeningQuery.Parameters(Port, Protocol, Family, NetworkNamespace, AllNetworkNamespaces)) is { } parameters
+            ? ResolveQuery(parameters) : null;
 
     /// <inheritdoc />
     protected override void ProcessRecord()

@@ -56,13 +56,28 @@ public sealed class GetSocketProcessCommand : SocketCmdlet
     [Parameter(ParameterSetName = NameSet)]
     public SwitchParameter Listening { get; set; }
 
-    /// <summary>A network namespace whose sockets to look at: a name from 'ip netns list' or a path such as /proc/PID/ns/net.</summary>
+    /// <summary>
+    /// Network namespaces to look into: names from 'ip netns list' (wildcards allowed), net:[INODE] as
+    /// objects of an unnamed namespace carry it, or paths such as /proc/PID/ns/net. Each object says
+    /// which namespace it came from (NetworkNamespace).
+    /// </summary>
     [Parameter(ParameterSetName = PortSet)]
     [Parameter(ParameterSetName = IdSet)]
     [Parameter(ParameterSetName = NameSet)]
     [ValidateNotNullOrEmpty]
+    [SupportsWildcards]
     [ArgumentCompleter(typeof(NetworkNamespaceCompleter))]
-    public string? NetworkNamespace { get; set; }
+    public string[]? NetworkNamespace { get; set; }
+
+    /// <summary>
+    /// Every network namespace on the host, named or not (what lsns -t net lists: /run/netns, other
+    /// nsfs bind mounts, and /proc/PID/ns/net of every process), one dump each; each object says which
+    /// namespace it came from. Owners are found with one /proc pass for all of them.
+    /// </summary>
+    [Parameter(ParameterSetName = PortSet)]
+    [Parameter(ParameterSetName = IdSet)]
+    [Parameter(ParameterSetName = NameSet)]
+    public SwitchParameter AllNetworkNamespaces { get; set; }
 
     /// <inheritdoc />
     protected override void ProcessRecord()
@@ -77,12 +92,9 @@ public sealed class GetSocketProcessCommand : SocketCmdlet
         // Selecting processes (-Id, -Name) lists all their sockets that lsof -p shows with -i or -U;
         // selecting sockets (-Port, or nothing) is lsof -i: TCP and UDP.
         bool byProcess = ParameterSetName == IdSet || Name is { Length: > 0 };
-        var query = Resolve(() =>
-        {
-            var parameters = BoundQueryParameters();   // -Port, -Listening, -NetworkNamespace
-            parameters.Protocol = byProcess ? [SocketProtocol.Tcp, SocketProtocol.Udp, SocketProtocol.Unix] : null;
-            return parameters.ToQuery();
-        });
+        var parameters = BoundQueryParameters();   // -Port, -Listening, -NetworkNamespace, -AllNetworkNamespaces
+        parameters.Protocol = byProcess ? [SocketProtocol.Tcp, SocketProtocol.Udp, SocketProtocol.Unix] : null;
+        var query = ResolveQuery(parameters);
         if (query is null)
         {
             return;

@@ -108,21 +108,33 @@ public sealed class GetSocketStatCommand : SocketCmdlet
     [Alias("s")]
     public SwitchParameter Summary { get; set; }
 
-    /// <summary>A network namespace to look into: a name from 'ip netns list' or a path such as /proc/PID/ns/net.</summary>
+    /// <summary>
+    /// Network namespaces to look into: names from 'ip netns list' (wildcards allowed), net:[INODE] as
+    /// objects of an unnamed namespace carry it, or paths such as /proc/PID/ns/net. Each object says
+    /// which namespace it came from (NetworkNamespace).
+    /// </summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [SupportsWildcards]
     [ArgumentCompleter(typeof(NetworkNamespaceCompleter))]
-    public string? NetworkNamespace { get; set; }
+    public string[]? NetworkNamespace { get; set; }
+
+    /// <summary>
+    /// Every network namespace on the host, named or not (what lsns -t net lists: /run/netns, other
+    /// nsfs bind mounts, and /proc/PID/ns/net of every process), one dump each; each object says which
+    /// namespace it came from. Owners are found with one /proc pass for all of them.
+    /// </summary>
+    [Parameter]
+    public SwitchParameter AllNetworkNamespaces { get; set; }
 
     /// <inheritdoc />
     protected override void BeginProcessing()
     {
+        _query = ResolveQuery(BoundQueryParameters());   // with -Summary: only the namespaces count
         if (ParameterSetName == SummarySet)
         {
             return;
         }
-
-        _query = Resolve(() => BoundQueryParameters().ToQuery());
 
         // As Get-SocketProcess -Id and -Name: an id or exact name that no process has is a
         // non-terminating ObjectNotFound error; when no id names a process, there is nothing to list.
@@ -138,7 +150,11 @@ public sealed class GetSocketStatCommand : SocketCmdlet
     {
         if (ParameterSetName == SummarySet)
         {
-            WriteSummary(NetworkNamespace);
+            if (_query is not null)
+            {
+                WriteSummary(_query);
+            }
+
             return;
         }
 

@@ -19,8 +19,8 @@ public sealed class DiagnosticsLiveTests
         using var ns = new LiveNamespace();
         ns.Listen(new IPEndPoint(IPAddress.Loopback, 7600));
         var parameters = how == "Interface"
-            ? new QueryParameters { Interface = "nosuchdev", NetworkNamespace = ns.Name }
-            : new QueryParameters { Filter = "sport = :7600 or dev nosuchdev", NetworkNamespace = ns.Name };
+            ? new QueryParameters { Interface = "nosuchdev", NetworkNamespace = [ns.Name] }
+            : new QueryParameters { Filter = "sport = :7600 or dev nosuchdev", NetworkNamespace = [ns.Name] };
 
         var e = Assert.Throws<SocketToolsException>(() => SocketReader.Read(parameters.ToQuery()).ToList());
         Assert.Equal("UnknownInterface", e.ErrorId);
@@ -35,7 +35,7 @@ public sealed class DiagnosticsLiveTests
 
         // Under the proc source too, and a device the namespace has is no error.
         Assert.Throws<SocketToolsException>(() => SocketReader.Read(parameters.ToQuery() with { Source = SocketSourceKind.Proc }).ToList());
-        Assert.Empty(SocketReader.Read(new QueryParameters { Interface = "lo", NetworkNamespace = ns.Name }.ToQuery()));
+        Assert.Empty(SocketReader.Read(new QueryParameters { Interface = "lo", NetworkNamespace = [ns.Name] }.ToQuery()));
     }
 
     [LiveFact]
@@ -46,7 +46,7 @@ public sealed class DiagnosticsLiveTests
         ns.Connect(listener);
         ns.Connect(listener);
         var diagnostics = new QueryDiagnostics();
-        var query = new QueryParameters { Info = true, Memory = true, Source = SocketSourceKind.Proc, NetworkNamespace = ns.Name }.ToQuery();
+        var query = new QueryParameters { Info = true, Memory = true, Source = SocketSourceKind.Proc, NetworkNamespace = [ns.Name] }.ToQuery();
         var sockets = SocketReader.Read(query, diagnostics).ToList();
 
         Assert.Equal(5, sockets.Count);
@@ -76,7 +76,7 @@ public sealed class DiagnosticsLiveTests
         diagnostics.Noted += seen.Add;
         var sockets = SocketReader.Read(new QueryParameters
         {
-            LocalPort = ["7602", "7603"], IncludeProcess = true, NetworkNamespace = ns.Name,
+            LocalPort = ["7602", "7603"], IncludeProcess = true, NetworkNamespace = [ns.Name],
         }.ToQuery(), diagnostics).ToList();
 
         Assert.Equal(diagnostics.Notes, seen);   // raised as they are recorded
@@ -93,14 +93,14 @@ public sealed class DiagnosticsLiveTests
 
         // Without bytecode the same conditions are checked in process, and the note says so.
         var inProcess = new QueryDiagnostics();
-        var same = SocketReader.Read(new QueryParameters { LocalPort = ["7602", "7603"], NetworkNamespace = ns.Name }.ToQuery() with { KernelBytecode = false }, inProcess).ToList();
+        var same = SocketReader.Read(new QueryParameters { LocalPort = ["7602", "7603"], NetworkNamespace = [ns.Name] }.ToQuery() with { KernelBytecode = false }, inProcess).ToList();
         Assert.Equal(3, same.Count);
         Assert.Contains(inProcess.Notes, n => n.Contains("is checked in process (bytecode is turned off)", StringComparison.Ordinal));
         Assert.Contains(inProcess.Notes, n => n == "netlink TCP IPv4: 4 socket(s) from the kernel.");
 
         // The /proc source names itself and its tables.
         var proc = new QueryDiagnostics();
-        SocketReader.Read(new QueryParameters { Source = SocketSourceKind.Proc, NetworkNamespace = ns.Name }.ToQuery(), proc).ToList();
+        SocketReader.Read(new QueryParameters { Source = SocketSourceKind.Proc, NetworkNamespace = [ns.Name] }.ToQuery(), proc).ToList();
         Assert.Contains(proc.Notes, n => n.StartsWith("Source: /proc/net (tcp, tcp6, udp, udp6)", StringComparison.Ordinal));
         Assert.Contains(proc.Notes, n => n == "/proc/thread-self/net/tcp: 4 socket(s).");
     }

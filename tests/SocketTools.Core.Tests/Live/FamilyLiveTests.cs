@@ -40,7 +40,7 @@ public sealed class FamilyLiveTests : IDisposable
     private List<SocketInfo> Read(SocketProtocol protocol, bool memory = true) =>
         SocketReader.Read(new QueryParameters
         {
-            Protocol = [protocol], Memory = memory, NetworkNamespace = _ns.Name,
+            Protocol = [protocol], Memory = memory, NetworkNamespace = [_ns.Name],
         }.ToQuery()).ToList();
 
     [LiveFact]
@@ -97,7 +97,7 @@ public sealed class FamilyLiveTests : IDisposable
         var diagnostics = new QueryDiagnostics();
         var ours = SocketReader.Read(new QueryParameters
         {
-            Protocol = [SocketProtocol.Raw], Memory = true, NetworkNamespace = _ns.Name,
+            Protocol = [SocketProtocol.Raw], Memory = true, NetworkNamespace = [_ns.Name],
         }.ToQuery(), diagnostics).ToList();
         var theirs = SsLine.Parse(_ns.Ss("-waneom"));
         Assert.Equal(3, theirs.Count);
@@ -109,7 +109,7 @@ public sealed class FamilyLiveTests : IDisposable
             Assert.Equal("netlink+proc", diagnostics.SourceUsed);
             var netlinkOnly = SocketReader.Read(new QueryParameters
             {
-                Protocol = [SocketProtocol.Raw], NetworkNamespace = _ns.Name, Source = SocketSourceKind.Netlink,
+                Protocol = [SocketProtocol.Raw], NetworkNamespace = [_ns.Name], Source = SocketSourceKind.Netlink,
             }.ToQuery()).ToList();
             Assert.Empty(netlinkOnly);
         }
@@ -184,14 +184,14 @@ public sealed class FamilyLiveTests : IDisposable
     [LiveFact]
     public void ProtocolAllListsEveryFamilyAndFamilySelectsOne()
     {
-        var all = SocketReader.Read(new QueryParameters { Protocol = [SocketProtocol.All], NetworkNamespace = _ns.Name }.ToQuery()).ToList();
+        var all = SocketReader.Read(new QueryParameters { Protocol = [SocketProtocol.All], NetworkNamespace = [_ns.Name] }.ToQuery()).ToList();
         foreach (var p in new[] { SocketProtocol.Raw, SocketProtocol.Unix, SocketProtocol.Packet, SocketProtocol.Netlink })
         {
 
             Assert.Contains(all, s => s.Protocol == p);
         }
 
-        var unix = SocketReader.Read(new QueryParameters { Family = [SocketFamily.Unix], NetworkNamespace = _ns.Name }.ToQuery()).ToList();
+        var unix = SocketReader.Read(new QueryParameters { Family = [SocketFamily.Unix], NetworkNamespace = [_ns.Name] }.ToQuery()).ToList();
         Assert.NotEmpty(unix);
         Assert.All(unix, s => Assert.Equal(SocketProtocol.Unix, s.Protocol));
 
@@ -202,7 +202,7 @@ public sealed class FamilyLiveTests : IDisposable
     [LiveFact]
     public void UnixStateFilterSelectsWhatSsSelects()
     {
-        var query = new QueryParameters { Protocol = [SocketProtocol.Unix], State = ["Listen"], NetworkNamespace = _ns.Name }.ToQuery();
+        var query = new QueryParameters { Protocol = [SocketProtocol.Unix], State = ["Listen"], NetworkNamespace = [_ns.Name] }.ToQuery();
         var ours = SocketReader.Read(query).Where(s => s.State == SocketState.Listen).ToList();
         var theirs = SsLine.Parse(_ns.Ss("-xn", "state", "listening"));
         Assert.Equal(theirs.Select(l => l.Local).Order(), ours.Select(SsText.Local).Order());

@@ -40,7 +40,7 @@ public sealed class InetLiveTests
         using var ns = new LiveNamespace();
         InetScenario.Build(ns);
         var clock = Stopwatch.StartNew();
-        var query = new QueryParameters { State = [state], Protocol = [SocketProtocol.Tcp], NetworkNamespace = ns.Name }.ToQuery();
+        var query = new QueryParameters { State = [state], Protocol = [SocketProtocol.Tcp], NetworkNamespace = [ns.Name] }.ToQuery();
         var ours = SocketReader.Read(query).ToList();
         var theirs = SsLine.Parse(ns.Ss("-tanoe", "state", ssState));
         Assert.NotEmpty(theirs);
@@ -52,13 +52,13 @@ public sealed class InetLiveTests
     {
         using var ns = new LiveNamespace();
         InetScenario.Build(ns);
-        var query = new QueryParameters { LocalPort = ["7001"], NetworkNamespace = ns.Name }.ToQuery();
+        var query = new QueryParameters { LocalPort = ["7001"], NetworkNamespace = [ns.Name] }.ToQuery();
         var ours = SocketReader.Read(query).ToList();
         var theirs = SsLine.Parse(ns.Ss("-tuanoe", "sport", "=", ":7001"));
         Assert.Equal(2, theirs.Count);  // the listener and the accepted side of the IPv4 pair
         SsDiff.AssertSame(ours, theirs, TimeSpan.FromSeconds(1));
 
-        query = new QueryParameters { RemotePort = ["7001-7003"], Protocol = [SocketProtocol.Tcp], NetworkNamespace = ns.Name }.ToQuery();
+        query = new QueryParameters { RemotePort = ["7001-7003"], Protocol = [SocketProtocol.Tcp], NetworkNamespace = [ns.Name] }.ToQuery();
         ours = SocketReader.Read(query).ToList();
         theirs = SsLine.Parse(ns.Ss("-tanoe", "dport", ">=", ":7001", "and", "dport", "<=", ":7003"));
         Assert.Equal(2, theirs.Count);
@@ -72,7 +72,7 @@ public sealed class InetLiveTests
         InetScenario.Build(ns);
         var ours = SocketReader.Read(new QueryParameters
         {
-            Family = [SocketFamily.IPv6], Protocol = [SocketProtocol.Udp], NetworkNamespace = ns.Name,
+            Family = [SocketFamily.IPv6], Protocol = [SocketProtocol.Udp], NetworkNamespace = [ns.Name],
         }.ToQuery()).ToList();
         var theirs = SsLine.Parse(ns.Ss("-6uanoe"));
         Assert.Single(theirs);
@@ -84,7 +84,7 @@ public sealed class InetLiveTests
     {
         using var ns = new LiveNamespace();
         InetScenario.Build(ns);
-        var tw = SocketReader.Read(new QueryParameters { State = ["TimeWait"], NetworkNamespace = ns.Name }.ToQuery()).ToList();
+        var tw = SocketReader.Read(new QueryParameters { State = ["TimeWait"], NetworkNamespace = [ns.Name] }.ToQuery()).ToList();
         var s = Assert.Single(tw);
         Assert.Equal(TimerKind.TimeWait, s.TimerKind);
         Assert.InRange(s.Timer, TimeSpan.FromSeconds(50), TimeSpan.FromSeconds(60));

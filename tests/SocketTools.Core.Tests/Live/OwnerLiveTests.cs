@@ -13,7 +13,7 @@ public sealed class OwnerLiveTests
     private static List<SocketInfo> ReadWithOwners(LiveNamespace ns, QueryParameters? parameters = null)
     {
         parameters ??= new QueryParameters();
-        parameters.NetworkNamespace = ns.Name;
+        parameters.NetworkNamespace = [ns.Name];
         parameters.IncludeProcess = true;
         return SocketReader.Read(parameters.ToQuery()).ToList();
     }
@@ -194,7 +194,7 @@ time.sleep(3600)
         Assert.Equal([int.MaxValue], SocketProcesses.Missing([scenario.Parent, int.MaxValue]));
 
         // -Port: the owners of the listener on 7001 and of the accepted connection's local side.
-        var port = SocketProcesses.Find(new QueryParameters { LocalPort = ["7010"], NetworkNamespace = ns.Name }.ToQuery(), null, null, new QueryDiagnostics()).ToList();
+        var port = SocketProcesses.Find(new QueryParameters { LocalPort = ["7010"], NetworkNamespace = [ns.Name] }.ToQuery(), null, null, new QueryDiagnostics()).ToList();
         var row = Assert.Single(port);
         Assert.Equal(scenario.Child, row.Id);
     }

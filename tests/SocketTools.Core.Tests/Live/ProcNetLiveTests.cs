@@ -117,7 +117,7 @@ public sealed class ProcNetLiveTests
         InetScenario.Build(ns);
         var query = new QueryParameters
         {
-            State = ["Listen"], Protocol = [SocketProtocol.Tcp], Family = [SocketFamily.IPv6], Source = SocketSourceKind.Proc, NetworkNamespace = ns.Name,
+            State = ["Listen"], Protocol = [SocketProtocol.Tcp], Family = [SocketFamily.IPv6], Source = SocketSourceKind.Proc, NetworkNamespace = [ns.Name],
         }.ToQuery();
         var ours = SocketReader.Read(query).ToList();
         var theirs = SsLine.Parse(ns.Ss("-6tlnoe"));

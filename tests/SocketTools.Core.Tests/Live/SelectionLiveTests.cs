@@ -35,7 +35,7 @@ public sealed class SelectionLiveTests
                 {
                     State = [ours],
                     Protocol = [protocols == "-tanoe" ? SocketProtocol.Tcp : SocketProtocol.Udp],
-                    NetworkNamespace = ns.Name,
+                    NetworkNamespace = [ns.Name],
                 }.ToQuery();
                 var sockets = SocketReader.Read(query).ToList();
                 var theirs = SsLine.Parse(ns.Ss(protocols, "state", ss));
@@ -67,7 +67,7 @@ public sealed class SelectionLiveTests
         var failures = new List<string>();
         foreach (var (ours, ss) in cases)
         {
-            ours.NetworkNamespace = ns.Name;
+            ours.NetworkNamespace = [ns.Name];
             var clock = Stopwatch.StartNew();
             var sockets = SocketReader.Read(ours.ToQuery()).ToList();
             var theirs = SsLine.Parse(ns.Ss(ss));
@@ -76,7 +76,7 @@ public sealed class SelectionLiveTests
 
         Assert.True(failures.Count == 0, string.Join("\n", failures));
         // ss -l includes the unconnected UDP socket and no established one.
-        var listening = SocketReader.Read(new QueryParameters { Listening = true, NetworkNamespace = ns.Name }.ToQuery()).ToList();
+        var listening = SocketReader.Read(new QueryParameters { Listening = true, NetworkNamespace = [ns.Name] }.ToQuery()).ToList();
         Assert.Contains(listening, s => s.Protocol == SocketProtocol.Udp && s.LocalPort == 5301);
         Assert.DoesNotContain(listening, s => s.State == SocketState.Established);
     }
@@ -174,7 +174,7 @@ public sealed class SelectionLiveTests
         {
             foreach (bool bytecode in new[] { true, false })
             {
-                var query = new QueryParameters { Filter = ours, NetworkNamespace = ns.Name }.ToQuery() with { KernelBytecode = bytecode };
+                var query = new QueryParameters { Filter = ours, NetworkNamespace = [ns.Name] }.ToQuery() with { KernelBytecode = bytecode };
                 var diagnostics = new QueryDiagnostics();
                 string what = $"-Filter '{ours}' ({(bytecode ? "kernel bytecode" : "in process")}) vs ss '{ss}'";
                 Retry(failures, what, () =>
@@ -204,10 +204,10 @@ public sealed class SelectionLiveTests
         Assert.True(failures.Count == 0, string.Join("\n", failures));
 
         // Not vacuous: an IPv4 rule picks up v4-mapped sockets, a device rule finds the bound one.
-        var v4 = SocketReader.Read(new QueryParameters { Filter = "src 127.0.0.1", NetworkNamespace = ns.Name }.ToQuery()).ToList();
+        var v4 = SocketReader.Read(new QueryParameters { Filter = "src 127.0.0.1", NetworkNamespace = [ns.Name] }.ToQuery()).ToList();
         Assert.Contains(v4, s => s.Family == SocketFamily.IPv6 && s.LocalIPAddress()!.IsIPv4MappedToIPv6);
-        Assert.Contains(SocketReader.Read(new QueryParameters { Filter = "dev lo", NetworkNamespace = ns.Name }.ToQuery()), s => s.LocalPort == 7006);
-        Assert.Equal(2, SocketReader.Read(new QueryParameters { Filter = "fwmark = 0x2a", NetworkNamespace = ns.Name }.ToQuery()).Count());
+        Assert.Contains(SocketReader.Read(new QueryParameters { Filter = "dev lo", NetworkNamespace = [ns.Name] }.ToQuery()), s => s.LocalPort == 7006);
+        Assert.Equal(2, SocketReader.Read(new QueryParameters { Filter = "fwmark = 0x2a", NetworkNamespace = [ns.Name] }.ToQuery()).Count());
     }
 
     [LiveFact]
@@ -233,7 +233,7 @@ public sealed class SelectionLiveTests
         var failures = new List<string>();
         foreach (var (ours, ss) in cases)
         {
-            ours.NetworkNamespace = ns.Name;
+            ours.NetworkNamespace = [ns.Name];
             var query = ours.ToQuery();
             var clock = Stopwatch.StartNew();
             var sockets = SocketReader.Read(query).ToList();
@@ -254,7 +254,7 @@ public sealed class SelectionLiveTests
     {
         using var ns = new LiveNamespace();
         AllStatesScenario.Build(ns);
-        var query = new QueryParameters { Filter = "sport = :8001", NetworkNamespace = ns.Name }.ToQuery();
+        var query = new QueryParameters { Filter = "sport = :8001", NetworkNamespace = [ns.Name] }.ToQuery();
         var diagnostics = new QueryDiagnostics();
 
         // Op code 0xff does not exist: the kernel's audit answers EINVAL.
@@ -276,7 +276,7 @@ public sealed class SelectionLiveTests
         var ss = Tool.Run("ip", ["netns", "exec", ns.Name, "ss", "-tan", filter], check: false);
         Assert.NotEqual(0, ss.ExitCode);
         Assert.Contains("Cannot parse device", ss.Error, StringComparison.Ordinal);
-        var query = new QueryParameters { Filter = filter, NetworkNamespace = ns.Name }.ToQuery();
+        var query = new QueryParameters { Filter = filter, NetworkNamespace = [ns.Name] }.ToQuery();
         var e = Assert.Throws<SocketToolsException>(() => SocketReader.Read(query).ToList());
         Assert.Equal("UnknownInterface", e.ErrorId);
         Assert.Equal(ErrorKind.InvalidArgument, e.Kind);

@@ -25,7 +25,7 @@ public sealed class SocketDestroyerLiveTests
         udp.Connect(new IPEndPoint(IPAddress.Loopback, 9000));
 
         string before = ns.Ss("-Htuna");
-        var selected = SocketReader.Read(new QueryParameters { RemotePort = ["9000"], NetworkNamespace = ns.Name }.ToQuery()).ToList();
+        var selected = SocketReader.Read(new QueryParameters { RemotePort = ["9000"], NetworkNamespace = [ns.Name] }.ToQuery()).ToList();
         Assert.Equal(4, selected.Count);   // three TCP clients and the connected UDP socket
 
         using (var destroyer = SocketDestroyer.Open(ns.Name))
@@ -78,7 +78,7 @@ public sealed class SocketDestroyerLiveTests
         using var ns = new LiveNamespace();
         var listener = ns.Listen(new IPEndPoint(IPAddress.Loopback, 9002));
         var (client, _) = ns.Connect(listener);
-        var socket = SocketReader.Read(new QueryParameters { LocalPort = [((IPEndPoint)client.LocalEndPoint!).Port.ToString(System.Globalization.CultureInfo.InvariantCulture)], NetworkNamespace = ns.Name }.ToQuery()).Single();
+        var socket = SocketReader.Read(new QueryParameters { LocalPort = [((IPEndPoint)client.LocalEndPoint!).Port.ToString(System.Globalization.CultureInfo.InvariantCulture)], NetworkNamespace = [ns.Name] }.ToQuery()).Single();
         var impostor = new SocketInfo
         {
             Protocol = socket.Protocol, Family = socket.Family, State = socket.State, LocalAddress = socket.LocalAddress,

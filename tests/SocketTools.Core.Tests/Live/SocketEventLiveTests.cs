@@ -25,7 +25,7 @@ public sealed class SocketEventLiveTests
     {
         Protocol = [SocketProtocol.Tcp],
         Filter = $"sport = :{port} or dport = :{port}",
-        NetworkNamespace = ns,
+        NetworkNamespace = [ns],
     }.ToQuery();
 
     /// <summary>Takes events from <paramref name="watcher"/> on another thread until <paramref name="enough"/> or the time is up.</summary>

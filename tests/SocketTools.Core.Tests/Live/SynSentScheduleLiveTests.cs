@@ -99,7 +99,7 @@ public sealed class SynSentScheduleLiveTests
 
         // 192.0.2.3 belongs to nobody: node1 receives the SYNs on the veth and drops them silently.
         TwoHosts.Exec(hosts.Master, "ip", "neigh", "add", "192.0.2.3", "lladdr", "02:00:00:00:00:03", "dev", "veth0", "nud", "permanent");
-        var query = new QueryParameters { Protocol = [SocketProtocol.Tcp], State = ["syn-sent"], NetworkNamespace = hosts.Master }.ToQuery();
+        var query = new QueryParameters { Protocol = [SocketProtocol.Tcp], State = ["syn-sent"], NetworkNamespace = [hosts.Master] }.ToQuery();
         var socket = hosts.NewSocket(hosts.Master);
         socket.Blocking = false;
         var clock = Stopwatch.StartNew();

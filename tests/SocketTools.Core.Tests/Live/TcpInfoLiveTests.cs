@@ -36,7 +36,7 @@ public sealed class TcpInfoLiveTests
         var clock = Stopwatch.StartNew();
         var ours = SocketReader.Read(new QueryParameters
         {
-            Protocol = [SocketProtocol.Tcp], Info = true, Memory = true, NetworkNamespace = ns.Name,
+            Protocol = [SocketProtocol.Tcp], Info = true, Memory = true, NetworkNamespace = [ns.Name],
         }.ToQuery()).ToList();
         var theirs = SsLine.Parse(ns.Ss("-tinmeoa"));
         double gap = clock.Elapsed.TotalMilliseconds;
@@ -164,7 +164,7 @@ public sealed class TcpInfoLiveTests
         InetScenario.Build(ns);
         var ours = SocketReader.Read(new QueryParameters
         {
-            Protocol = [SocketProtocol.Udp], Memory = true, Info = true, NetworkNamespace = ns.Name,
+            Protocol = [SocketProtocol.Udp], Memory = true, Info = true, NetworkNamespace = [ns.Name],
         }.ToQuery()).ToList();
         var theirs = SsLine.Parse(ns.Ss("-uanmeo"));
         Assert.Equal(3, theirs.Count);

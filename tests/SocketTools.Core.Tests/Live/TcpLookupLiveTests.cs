@@ -69,7 +69,7 @@ public sealed class TcpLookupLiveTests
 
         var first = Connect();
         var firstServer = listener.Accept();
-        var query = new QueryParameters { State = ["Established"], LocalPort = ["40123"], NetworkNamespace = ns.Name }.ToQuery();
+        var query = new QueryParameters { State = ["Established"], LocalPort = ["40123"], NetworkNamespace = [ns.Name] }.ToQuery();
         using var watcher = TimerWatcher.ForQuery(query, new TimerWatchOptions { Interval = TimeSpan.FromMilliseconds(100), Count = 2 });
         using var samples = watcher.Run().GetEnumerator();
         Assert.True(samples.MoveNext());

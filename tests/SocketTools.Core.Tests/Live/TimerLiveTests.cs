@@ -108,7 +108,7 @@ public sealed class TimerLiveTests(ITestOutputHelper output)
     }
 
     private static TimerWatcher WatchQuery(string ns, string state, TimerWatchOptions options) =>
-        TimerWatcher.ForQuery(new QueryParameters { State = [state], NetworkNamespace = ns }.ToQuery(), options);
+        TimerWatcher.ForQuery(new QueryParameters { State = [state], NetworkNamespace = [ns] }.ToQuery(), options);
 
     [LiveFact]
     public void TimeWaitCountsDownFromAMinute()
@@ -199,7 +199,7 @@ public sealed class TimerLiveTests(ITestOutputHelper output)
         hosts.StartConnectFromNode1(Port);
 
         // As Get-SocketStat -State SynSent | Watch-TcpTimer -UntilClosed does: exactly that socket, by cookie.
-        var synSent = SocketReader.Read(new QueryParameters { State = ["SynSent"], NetworkNamespace = hosts.Node1 }.ToQuery()).ToList();
+        var synSent = SocketReader.Read(new QueryParameters { State = ["SynSent"], NetworkNamespace = [hosts.Node1] }.ToQuery()).ToList();
         var socket = Assert.Single(synSent);
         var observed = WatchWithSs(
             TimerWatcher.ForSockets(synSent, hosts.Node1,
@@ -269,7 +269,7 @@ public sealed class TimerLiveTests(ITestOutputHelper output)
         Assert.Equal(1000, client.Send(new byte[1000]));
 
         var observed = WatchWithSs(
-            TimerWatcher.ForQuery(new QueryParameters { State = ["Established"], RemotePort = [Port.ToString()], NetworkNamespace = hosts.Node1 }.ToQuery(),
+            TimerWatcher.ForQuery(new QueryParameters { State = ["Established"], RemotePort = [Port.ToString()], NetworkNamespace = [hosts.Node1] }.ToQuery(),
                 new TimerWatchOptions { Interval = TimeSpan.FromMilliseconds(250), Timeout = TimeSpan.FromSeconds(2.5) }),
             hosts.Node1, _ => true);
 

@@ -178,7 +178,7 @@ public sealed class ParameterErrorTests
     [InlineData("proc/1/ns/net")]
     public void ANamespaceThatIsNeitherANameNorAnAbsolutePathIsRejected(string ns)
     {
-        var e = Rejects(new QueryParameters { NetworkNamespace = ns }, "InvalidNetworkNamespace");
+        var e = Rejects(new QueryParameters { NetworkNamespace = [ns] }, "InvalidNetworkNamespace");
         Assert.Equal(ns, e.Target);
         Assert.Equal("InvalidNetworkNamespace", Assert.Throws<SocketToolsException>(() => Linux.NetworkNamespace.PathOf(ns)).ErrorId);
     }
@@ -195,7 +195,7 @@ public sealed class ParameterErrorTests
     public void AMissingNamespaceIsObjectNotFoundWithItsName()
     {
         string name = "stt-no-such-" + Guid.NewGuid().ToString("N")[..8];
-        var e = Assert.Throws<SocketToolsException>(() => new QueryParameters { NetworkNamespace = name }.ToQuery());
+        var e = Assert.Throws<SocketToolsException>(() => new QueryParameters { NetworkNamespace = [name] }.ToQuery());
         Assert.Equal("NetworkNamespaceNotFound", e.ErrorId);
         Assert.Equal(ErrorKind.ObjectNotFound, e.Kind);
         Assert.Equal(name, e.Target);
@@ -205,7 +205,7 @@ public sealed class ParameterErrorTests
     [InlineData("/etc")]
     [InlineData("/proc")]
     public void ADirectoryIsNotANamespace(string path) =>
-        Rejects(new QueryParameters { NetworkNamespace = path }, "NotANetworkNamespace");
+        Rejects(new QueryParameters { NetworkNamespace = [path] }, "NotANetworkNamespace");
 
     [Theory]
     [InlineData("")]
@@ -214,7 +214,7 @@ public sealed class ParameterErrorTests
     {
         Rejects(new QueryParameters { ProcessName = [name] }, "EmptyProcessName");
         Rejects(new QueryParameters { Interface = name }, "EmptyInterface");
-        Rejects(new QueryParameters { NetworkNamespace = name }, "EmptyNetworkNamespace");
+        Rejects(new QueryParameters { NetworkNamespace = [name] }, "EmptyNetworkNamespace");
     }
 
     [Fact]

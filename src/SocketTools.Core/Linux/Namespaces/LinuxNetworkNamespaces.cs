@@ -13,4 +13,10 @@ internal sealed class LinuxNetworkNamespaces : INetworkNamespaces
 
     /// <inheritdoc />
     public void Check(string? nameOrPath) => NetworkNamespace.Check(nameOrPath);
+
+    /// <inheritdoc />
+    public IReadOnlyList<NetworkNamespaceInfo> List(out int deniedProcesses) => NamespaceDiscovery.List(out deniedProcesses);
+
+    /// <inheritdoc />
+    public NetworkNamespaceInfo? Identify(string? nameOrPath) => NamespaceDiscovery.Identify(nameOrPath);
 }

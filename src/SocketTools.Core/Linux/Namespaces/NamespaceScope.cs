@@ -20,8 +20,13 @@ internal sealed class NamespaceScope : IDisposable
     /// <summary>The namespace as the user named it; null for the caller's own.</summary>
     public string? Name { get; }
 
-    /// <summary>A scope for <paramref name="nameOrPath"/> (the caller's own namespace when null or empty); nothing is entered yet.</summary>
-    public static NamespaceScope For(string? nameOrPath) => new(string.IsNullOrEmpty(nameOrPath) ? null : nameOrPath);
+    /// <summary>A scope for <paramref name="nameOrPath"/> (the caller's own namespace when null, empty or its net:[INODE]); nothing is entered yet.</summary>
+    public static NamespaceScope For(string? nameOrPath) => new(IsCurrent(nameOrPath) ? null : nameOrPath);
+
+    /// <summary>No namespace, or net:[INODE] of the one the caller stands in: nothing to enter.</summary>
+    private static bool IsCurrent(string? nameOrPath) =>
+        string.IsNullOrEmpty(nameOrPath)
+        || (NamespaceDiscovery.ParseId(nameOrPath) is ulong id && id == NamespaceDiscovery.CurrentId());
 
     /// <summary>
     /// Runs <paramref name="work"/> in the namespace and returns its result (its exception is

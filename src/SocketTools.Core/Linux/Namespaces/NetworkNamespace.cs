@@ -13,11 +13,12 @@ public static class NetworkNamespace
     /// <summary>Where 'ip netns add NAME' mounts a named namespace.</summary>
     public const string NamedDirectory = "/run/netns";
 
-    private const string Hint = "List namespaces with 'ip netns list', or pass a path such as /proc/<pid>/ns/net.";
+    private const string Hint = "List namespaces with 'ip netns list' or 'lsns -t net', or pass a path such as /proc/<pid>/ns/net.";
 
     /// <summary>
     /// The file behind a namespace: /run/netns/NAME for a name as 'ip netns' makes it (no '/', not
-    /// '.' or '..'), or an absolute path as given (/proc/PID/ns/net, /var/run/docker/netns/…). A
+    /// '.' or '..'), a file that holds net:[INODE] now (a bind mount, /proc/PID/ns/net), or an
+    /// absolute path as given (/proc/PID/ns/net, /var/run/docker/netns/…). A
     /// relative path is rejected, so that a name never resolves outside /run/netns.
     /// </summary>
     /// <exception cref="SocketToolsException">InvalidNetworkNamespace (InvalidArgument).</exception>
@@ -27,6 +28,15 @@ public static class NetworkNamespace
         if (nameOrPath.StartsWith('/'))
         {
             return nameOrPath;
+        }
+
+        if (NamespaceDiscovery.ParseId(nameOrPath) is ulong id)
+        {
+            // net:[INODE], as objects of an unnamed namespace carry it: whatever holds it now.
+            return NamespaceDiscovery.Find(id) is { } found ? found.Path ?? "/proc/self/ns/net"
+                : throw new SocketToolsException("NetworkNamespaceNotFound", ErrorKind.ObjectNotFound,
+                    $"Cannot find network namespace '{nameOrPath}': no process and no mount holds it any more.", Errno.ENOENT)
+                { RecommendedAction = Hint, Target = nameOrPath };
         }
 
         if (nameOrPath.Contains('/') || nameOrPath is "." or ".." || nameOrPath.Contains('\0'))

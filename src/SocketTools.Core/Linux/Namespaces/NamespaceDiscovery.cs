@@ -1,0 +1,237 @@
+using System.Globalization;
+using SocketTools.Native;
+
+namespace SocketTools.Linux;
+
+/// <summary>
+/// Finds the network namespaces on the host the way <c>lsns -t net</c> does: the bind mounts of
+/// nsfs files (/run/netns/NAME from 'ip netns add', and any other, listed in /proc/self/mountinfo),
+/// the names in /run/netns, and /proc/PID/ns/net of every process, de-duplicated by inode.
+/// </summary>
+internal static class NamespaceDiscovery
+{
+    private const string MountInfo = "/proc/self/mountinfo";
+
+    /// <summary>The inode in a "net:[INODE]" text (a /proc/PID/ns/net link, a mountinfo root), or null.</summary>
+    public static ulong? ParseId(ReadOnlySpan<char> text) => NetworkNamespaceInfo.TryParseUnnamed(text, out ulong id) ? id : null;
+
+    /// <summary>The namespace the calling thread stands in, or 0 when /proc cannot tell.</summary>
+    public static ulong CurrentId() =>
+        ParseId(Libc.ReadLink("/proc/thread-self/ns/net")) ?? ParseId(Libc.ReadLink("/proc/self/ns/net")) ?? 0;
+
+    /// <summary>The inode of the nsfs file at <paramref name="path"/> (what it refers to), or null when it cannot be read.</summary>
+    public static ulong? IdOf(string path) => Libc.TryStatInode(path, out ulong id) == 0 && id != 0 ? id : null;
+
+    /// <summary>The network namespaces bind-mounted somewhere, from mountinfo text: (mount point, inode), in mount order.</summary>
+    public static IEnumerable<(string MountPoint, ulong Id)> NsfsMounts(string mountInfo)
+    {
+        foreach (string line in mountInfo.Split('\n'))
+        {
+            // "ID PARENT MAJ:MIN ROOT MOUNTPOINT OPTIONS [OPTIONAL…] - FSTYPE SOURCE SUPEROPTIONS"
+            int dash = line.IndexOf(" - ", StringComparison.Ordinal);
+            if (dash < 0 || !line.AsSpan(dash + 3).StartsWith("nsfs ", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            string[] fields = line[..dash].Split(' ');
+            if (fields.Length >= 5 && ParseId(fields[3]) is ulong id)
+            {
+                yield return (Unescape(fields[4]), id);
+            }
+        }
+    }
+
+    /// <summary>Every network namespace found, ordered by inode (as lsns orders them); the caller's own is among them.</summary>
+    /// <param name="deniedProcesses">Processes whose /proc/PID/ns/net could not be read (other users', without root).</param>
+    public static List<NetworkNamespaceInfo> List(out int deniedProcesses)
+    {
+        ulong current = CurrentId();
+        var found = new Dictionary<ulong, (string? Name, string? Path)>();
+        foreach (var (name, path, id) in Named())
+        {
+            found.TryAdd(id, (name, path));
+        }
+
+        foreach (var (mountPoint, id) in NsfsMounts(ReadMountInfo()))
+        {
+            found.TryAdd(id, (null, mountPoint));
+        }
+
+        deniedProcesses = 0;
+        foreach (int pid in ProcessIds())
+        {
+            string path = "/proc/" + pid.ToString(CultureInfo.InvariantCulture) + "/ns/net";
+            string? link = Libc.ReadLink(path);
+            if (link is null)
+            {
+                deniedProcesses += Directory.Exists("/proc/" + pid.ToString(CultureInfo.InvariantCulture)) ? 1 : 0;
+                continue;
+            }
+
+            if (ParseId(link) is ulong id)
+            {
+                found.TryAdd(id, (null, path));
+            }
+        }
+
+        if (current != 0)
+        {
+            found.TryAdd(current, (null, null));
+        }
+
+        return found.OrderBy(e => e.Key)
+            .Select(e => new NetworkNamespaceInfo(e.Value.Name ?? NetworkNamespaceInfo.Unnamed(e.Key), e.Key,
+                e.Key == current ? null : e.Value.Path, e.Key == current))
+            .ToList();
+    }
+
+    /// <summary>
+    /// Who <paramref name="nameOrPath"/> is (the caller's own namespace when null): its inode and its
+    /// name under /run/netns, or net:[INODE]. Null when it cannot be opened (the reading that follows reports why).
+    /// </summary>
+    public static NetworkNamespaceInfo? Identify(string? nameOrPath)
+    {
+        ulong current = CurrentId();
+        if (nameOrPath is null)
+        {
+            return current == 0 ? null : new NetworkNamespaceInfo(NameOf(current), current, null, true);
+        }
+
+        if (ParseId(nameOrPath) is ulong given)
+        {
+            return given == current ? new NetworkNamespaceInfo(NameOf(given), given, null, true) : Find(given);
+        }
+
+        ulong known;
+        try
+        {
+            if (IdOf(NetworkNamespace.PathOf(nameOrPath)) is not ulong id)
+            {
+                return null;
+            }
+
+            known = id;
+        }
+        catch (SocketToolsException)
+        {
+            return null;
+        }
+
+        string name = nameOrPath.StartsWith('/') ? NameOf(known) : nameOrPath;
+        return new NetworkNamespaceInfo(name, known, known == current ? null : NetworkNamespace.PathOf(nameOrPath), known == current);
+    }
+
+    /// <summary>The namespace with inode <paramref name="id"/>, or null when no process or mount holds it any more.</summary>
+    public static NetworkNamespaceInfo? Find(ulong id) => List(out _).FirstOrDefault(n => n.Id == id);
+
+    /// <summary>The name under /run/netns of the namespace with inode <paramref name="id"/>, else net:[INODE].</summary>
+    public static string NameOf(ulong id)
+    {
+        foreach (var (name, _, named) in Named())
+        {
+            if (named == id)
+            {
+                return name;
+            }
+        }
+
+        return NetworkNamespaceInfo.Unnamed(id);
+    }
+
+    /// <summary>
+    /// The namespaces named in /run/netns, in name order: their inodes come from mountinfo, or, for a
+    /// name mountinfo does not list (another mount namespace made it), from opening the file.
+    /// </summary>
+    private static IEnumerable<(string Name, string Path, ulong Id)> Named()
+    {
+        var names = NetworkNamespace.Names();
+        if (names.Count == 0)
+        {
+            yield break;
+        }
+
+        var mounted = new Dictionary<string, ulong>(StringComparer.Ordinal);
+        foreach (var (mountPoint, id) in NsfsMounts(ReadMountInfo()))
+        {
+            mounted[mountPoint] = id;
+        }
+
+        foreach (string name in names)
+        {
+            string path = NetworkNamespace.NamedDirectory + "/" + name;
+            if (mounted.TryGetValue(path, out ulong id) || mounted.TryGetValue("/var" + path, out id) || TryOpenId(path, out id))
+            {
+                yield return (name, path, id);
+            }
+        }
+    }
+
+    private static bool TryOpenId(string path, out ulong id)
+    {
+        id = IdOf(path) ?? 0;
+        return id != 0;
+    }
+
+    private static string ReadMountInfo()
+    {
+        try
+        {
+            return File.ReadAllText(MountInfo);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return string.Empty;
+        }
+    }
+
+    /// <summary>The numeric entries of /proc.</summary>
+    private static IEnumerable<int> ProcessIds()
+    {
+        IEnumerable<string> entries;
+        try
+        {
+            entries = Directory.EnumerateDirectories("/proc").ToList();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            yield break;
+        }
+
+        foreach (string entry in entries)
+        {
+            if (int.TryParse(Path.GetFileName(entry.AsSpan()), NumberStyles.None, CultureInfo.InvariantCulture, out int pid) && pid > 0)
+            {
+                yield return pid;
+            }
+        }
+    }
+
+    /// <summary>mountinfo escapes space, tab, newline and backslash as \ooo.</summary>
+    private static string Unescape(string field)
+    {
+        if (!field.Contains('\\'))
+        {
+            return field;
+        }
+
+        var text = new System.Text.StringBuilder(field.Length);
+        for (int i = 0; i < field.Length; i++)
+        {
+            if (field[i] == '\\' && i + 3 < field.Length
+                && IsOctal(field[i + 1]) && IsOctal(field[i + 2]) && IsOctal(field[i + 3]))
+            {
+                text.Append((char)(((field[i + 1] - '0') * 64) + ((field[i + 2] - '0') * 8) + (field[i + 3] - '0')));
+                i += 3;
+            }
+            else
+            {
+                text.Append(field[i]);
+            }
+        }
+
+        return text.ToString();
+    }
+
+    private static bool IsOctal(char c) => c is >= '0' and <= '7';
+}

@@ -1,0 +1,205 @@
+using SocketTools.Query;
+
+namespace SocketTools;
+
+/// <summary>
+/// Reads a query in several network namespaces (<see cref="SocketQuery.Namespaces"/>): one dump
+/// per namespace, on as many threads as there are cores (at most four; a namespace's dump walks the
+/// kernel's global socket hash, so the dumps are CPU-bound in the kernel), yielded in the order of
+/// the namespaces, each socket stamped with its own. A namespace that vanishes before it is read is
+/// skipped (a -Verbose note says so); those that cannot be entered are named in one warning; the
+/// rest are listed.
+/// </summary>
+internal static class NamespaceReader
+{
+    /// <summary>How far ahead of the consumer (in namespaces) the threads may read, per thread.</summary>
+    private const int LookAheadPerThread = 4;
+
+    /// <summary>Reads one namespace: the query with its NetworkNamespace set, a diagnostics of its own, and the namespace the sockets are stamped with.</summary>
+    public delegate IEnumerable<SocketInfo> ReadOne(SocketQuery query, QueryDiagnostics diagnostics,
+        CancellationToken cancellationToken, NetworkNamespaceInfo where);
+
+    /// <summary>The sockets of every namespace of <paramref name="query"/>, namespace by namespace.</summary>
+    public static IEnumerable<SocketInfo> Read(SocketQuery query, QueryDiagnostics diagnostics,
+        CancellationToken cancellationToken, ReadOne read)
+    {
+        var namespaces = query.Namespaces ?? [];
+        using var run = new Run(namespaces.Count, cancellationToken);
+        run.Start(Math.Clamp(Environment.ProcessorCount, 1, 4), i =>
+        {
+            var ns = namespaces[i];
+            var one = query with { NetworkNamespace = ns.Path, Namespaces = null };
+            return read(one, run.Slots[i].Diagnostics, run.Token, ns).ToList();
+        });
+
+        var denied = new List<string>();
+        int skipped = 0, sockets = 0;
+        for (int i = 0; i < namespaces.Count; i++)
+        {
+            var slot = run.Take(i);
+            var ns = namespaces[i];
+            diagnostics.Absorb(slot.Diagnostics, $"[{ns.Name}] ");
+            switch (slot.Failure)
+            {
+                case null:
+                    break;
+                case OperationCanceledException when cancellationToken.IsCancellationRequested:
+                    throw slot.Failure;
+                case SocketToolsException { Kind: ErrorKind.ObjectNotFound or ErrorKind.InvalidArgument } e:
+                    // Deleted, or its last process exited, since it was found (or its file now holds something else).
+                    skipped++;
+                    diagnostics.Note($"Network namespace {ns.Name} skipped: {e.Message}");
+                    continue;
+                case SocketToolsException { Kind: ErrorKind.PermissionDenied }:
+                    denied.Add(ns.Name);
+                    continue;
+                case SocketToolsException e:
+                    diagnostics.Warn($"Network namespace {ns.Name} could not be read: {e.Message}");
+                    continue;
+                default:
+                    System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(slot.Failure);
+                    break;
+            }
+
+            foreach (var socket in slot.Sockets!)
+            {
+                sockets++;
+                yield return socket;
+            }
+        }
+
+        diagnostics.Note($"{namespaces.Count} network namespace(s): {sockets} socket(s) listed; {skipped} skipped (gone before they were read); {denied.Count} could not be entered.");
+        if (denied.Count > 0)
+        {
+            diagnostics.Warn($"{denied.Count} network namespace(s) could not be entered (permission denied; entering another namespace needs root, CAP_SYS_ADMIN): "
+                + $"{string.Join(", ", denied.Take(10))}{(denied.Count > 10 ? ", …" : string.Empty)}. The sockets of the others are listed.");
+        }
+    }
+
+    /// <summary>What one namespace's read left: its sockets or its failure, and its diagnostics.</summary>
+    private sealed class Slot
+    {
+        public QueryDiagnostics Diagnostics { get; } = new();
+
+        public List<SocketInfo>? Sockets { get; set; }
+
+        public Exception? Failure { get; set; }
+
+        public bool Done { get; set; }
+    }
+
+    /// <summary>The threads reading the namespaces into their slots, and the consumer's wait for each slot in turn.</summary>
+    private sealed class Run : IDisposable
+    {
+        private readonly object _gate = new();
+        private readonly CancellationTokenSource _stop;
+        private readonly List<Thread> _threads = [];
+        private readonly CancellationTokenRegistration _wake;
+        private int _next;
+        private int _taken;
+        private int _lookAhead;
+
+        public Run(int count, CancellationToken cancellationToken)
+        {
+            Slots = new Slot[count];
+            for (int i = 0; i < count; i++)
+            {
+                Slots[i] = new Slot();
+            }
+
+            _stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            _wake = _stop.Token.Register(() =>
+            {
+                lock (_gate)
+                {
+                    Monitor.PulseAll(_gate);
+                }
+            });
+        }
+
+        public Slot[] Slots { get; }
+
+        public CancellationToken Token => _stop.Token;
+
+        public void Start(int threads, Func<int, List<SocketInfo>> read)
+        {
+            _lookAhead = threads * LookAheadPerThread;
+            for (int t = 0; t < Math.Min(threads, Slots.Length); t++)
+            {
+                var thread = new Thread(() => Work(read)) { IsBackground = true, Name = "SocketTools namespaces" };
+                thread.Start();
+                _threads.Add(thread);
+            }
+        }
+
+        private void Work(Func<int, List<SocketInfo>> read)
+        {
+            while (true)
+            {
+                int i;
+                lock (_gate)
+                {
+                    while (_next < Slots.Length && _next - _taken >= _lookAhead && !_stop.IsCancellationRequested)
+                    {
+                        Monitor.Wait(_gate);
+                    }
+
+                    if (_next >= Slots.Length || _stop.IsCancellationRequested)
+                    {
+                        return;
+                    }
+
+                    i = _next++;
+                }
+
+                var slot = Slots[i];
+                try
+                {
+                    slot.Sockets = read(i);
+                }
+                catch (Exception e)
+                {
+                    slot.Failure = e;
+                }
+
+                lock (_gate)
+                {
+                    slot.Done = true;
+                    Monitor.PulseAll(_gate);
+                }
+            }
+        }
+
+        /// <summary>Waits for slot <paramref name="i"/> (the consumer's next) and lets the threads read further ahead.</summary>
+        public Slot Take(int i)
+        {
+            lock (_gate)
+            {
+                while (!Slots[i].Done)
+                {
+                    _stop.Token.ThrowIfCancellationRequested();
+                    Monitor.Wait(_gate);
+                }
+
+                _taken = i + 1;
+                Monitor.PulseAll(_gate);
+                var slot = Slots[i];
+                Slots[i] = new Slot { Done = true };   // the consumer holds it now; the run lets go
+                return slot;
+            }
+        }
+
+        public void Dispose()
+        {
+            _stop.Cancel();
+            _wake.Dispose();
+
+            foreach (var thread in _threads)
+            {
+                thread.Join();
+            }
+
+            _stop.Dispose();
+        }
+    }
+}
