@@ -135,6 +135,10 @@ public static class SocketProcesses
                 CommandLine = d.CommandLine,
                 Path = d.Path,
                 StartTime = d.StartTime,
+                ContainerId = owner.ContainerId,
+                ContainerRuntime = owner.ContainerRuntime,
+                PodUid = owner.PodUid,
+                Unit = owner.Unit,
                 Socket = socket,
             };
         }

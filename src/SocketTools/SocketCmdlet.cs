@@ -116,7 +116,26 @@ public abstract class SocketCmdlet : PSCmdlet, IDisposable
 
     /// <summary>Streams the sockets of <paramref name="query"/> to the pipeline, each through <paramref name="wrap"/> when given.</summary>
     protected void WriteSockets(SocketQuery query, QueryDiagnostics diagnostics, Func<SocketInfo, object>? wrap = null) =>
-        Stream(() => SocketReader.Read(query, diagnostics, Cancellation), wrap);
+        Stream(() => SocketReader.Read(query, diagnostics, Cancellation), Across(query, wrap));
+
+    /// <summary>
+    /// <paramref name="wrap"/>, and when <paramref name="query"/> spans several namespaces, the
+    /// type name that makes the views show each row's namespace (<see cref="NetworkNamespaceInfo.AcrossTypeName"/>).
+    /// </summary>
+    protected static Func<T, object>? Across<T>(SocketQuery query, Func<T, object>? wrap = null)
+    {
+        if (query.Namespaces is null)
+        {
+            return wrap;
+        }
+
+        return item =>
+        {
+            var wrapped = PSObject.AsPSObject(wrap is null ? item! : wrap(item));
+            wrapped.TypeNames.Add(NetworkNamespaceInfo.AcrossTypeName);
+            return wrapped;
+        };
+    }
 
     /// <summary>
     /// Writes the ss -s counts of the namespaces <paramref name="query"/> names: one summary for its
@@ -128,7 +147,7 @@ public abstract class SocketCmdlet : PSCmdlet, IDisposable
         var diagnostics = NewDiagnostics();
         if (query.Namespaces is not null)
         {
-            Stream(() => SocketReader.ReadSummaries(query.Namespaces, diagnostics));
+            Stream(() => SocketReader.ReadSummaries(query.Namespaces, diagnostics), Across<SocketSummary>(query));
             return;
         }
 

@@ -27,6 +27,12 @@ public sealed class NetworkNamespaceInfo
     /// <summary>Whether it is the namespace the caller stands in.</summary>
     public bool IsCurrent { get; }
 
+    /// <summary>
+    /// The PowerShell type name the cmdlets add to objects of a result that spans several namespaces
+    /// (after their own, so it selects no view): the views then show each row's namespace.
+    /// </summary>
+    public const string AcrossTypeName = "SocketTools.AcrossNetworkNamespaces";
+
     /// <summary>The text of an unnamed namespace: net:[INODE].</summary>
     public static string Unnamed(ulong id) => $"net:[{id}]";
 

@@ -37,6 +37,18 @@ public sealed class SocketProcess
     /// <summary>When the process started, local time; null when the process is gone.</summary>
     public DateTime? StartTime { get; init; }
 
+    /// <summary>The container the process runs in (<see cref="SocketOwner.ContainerId"/>), or null.</summary>
+    public string? ContainerId { get; init; }
+
+    /// <summary>docker, containerd, cri-o, podman, systemd-nspawn or lxc; null with no container.</summary>
+    public string? ContainerRuntime { get; init; }
+
+    /// <summary>The Kubernetes pod UID, or null.</summary>
+    public string? PodUid { get; init; }
+
+    /// <summary>The systemd unit of the process (e.g. ssh.service), or null.</summary>
+    public string? Unit { get; init; }
+
     /// <summary>The socket.</summary>
     public SocketInfo Socket { get; init; } = null!;
 

@@ -507,6 +507,36 @@ public static class SsText
     }
 
     /// <summary>
+    /// The container view's cell: each distinct container of a socket's owners as RUNTIME:ID (the id
+    /// cut to 12 characters, as docker ps prints it), then pod:UID when Kubernetes runs it; "-" when
+    /// no owner runs in a container (or the socket has no owner). Each owner comes as
+    /// "RUNTIME|ID|PODUID" (empty parts when unknown), so views of deserialized objects can pass plain text.
+    /// </summary>
+    public static string Container(string[]? owners)
+    {
+        var cells = new List<string>();
+        foreach (string owner in owners ?? [])
+        {
+            var parts = (owner ?? string.Empty).Split('|');
+            string id = parts.Length > 1 ? parts[1] : string.Empty;
+            if (id.Length == 0)
+            {
+                continue;
+            }
+
+            string runtime = parts[0].Length > 0 ? parts[0] : "container";
+            string pod = parts.Length > 2 && parts[2].Length > 0 ? " pod:" + parts[2] : string.Empty;
+            string cell = runtime + ":" + (id.Length > 12 ? id[..12] : id) + pod;
+            if (!cells.Contains(cell))
+            {
+                cells.Add(cell);
+            }
+        }
+
+        return cells.Count == 0 ? "-" : string.Join(",", cells);
+    }
+
+    /// <summary>
     /// ss -p's process cell from parallel arrays of plain values, for format views: deserialized
     /// objects from remoting carry Owners as property bags, whose Command, Id and Fd
     /// member-enumerate into arrays (<c>$_.Owners.Command</c>). Missing entries print as 0 or "".

@@ -30,6 +30,9 @@ public static class ViewLayout
     // What PowerShell adds to the table of objects that came through remoting (PSShowComputerName).
     private static readonly ViewColumn ComputerName = new("PSComputerName", 14, 14);
 
+    // The namespace of each row, when a result spans several (-AllNetworkNamespaces, several -NetworkNamespace).
+    private static readonly ViewColumn Namespace = new("Netns", 16, 16);
+
     private static readonly Dictionary<string, ViewColumn[]> Views = new(StringComparer.Ordinal)
     {
         // ss -tuan: Netid State Recv-Q Send-Q Local Address:Port Peer Address:Port
@@ -81,6 +84,11 @@ public static class ViewLayout
             new("RADDR", 15, 15), new("RPORT", 5, 5, true), new("TX_KB", 5, 5, true), new("RX_KB", 5, 5, true),
             new("MS", 8, 7, true),
         ],
+        // Who listens where across namespaces and containers (Format-Table -View container).
+        ["container"] =
+        [
+            Namespace, new("Container", 24, 19), new("Process", 30, 24), SsState, Local, Peer,
+        ],
         // Watch-TcpTimer: ss -not lines with the time of the sample and what changed.
         ["sample"] =
         [
@@ -102,11 +110,22 @@ public static class ViewLayout
     /// object came through remoting, PSShowComputerName, and PowerShell cannot add the column itself
     /// to a view of one column as wide as the line).
     /// </summary>
-    public static string Header(string view, int width, bool computerName = false)
+    /// <param name="view">The layout.</param>
+    /// <param name="width">The line width.</param>
+    /// <param name="computerName">Whether to end with a PSComputerName column.</param>
+    /// <param name="networkNamespace">Whether to add a Netns column before PSComputerName (the rows come from several network namespaces).</param>
+    public static string Header(string view, int width, bool computerName = false, bool networkNamespace = false)
     {
-        var columns = Columns(view, computerName);
+        var columns = Columns(view, computerName, networkNamespace);
         return Layout(columns, width, columns.Select(c => (string?)c.Label).ToArray());
     }
+
+    /// <summary>
+    /// Whether an object's PowerShell type names mark it as one of a result that spans several
+    /// network namespaces (<see cref="NetworkNamespaceInfo.AcrossTypeName"/>): the views then show its namespace.
+    /// </summary>
+    public static bool Across(IEnumerable<string>? typeNames) =>
+        typeNames is not null && typeNames.Any(t => t.EndsWith(NetworkNamespaceInfo.AcrossTypeName, StringComparison.Ordinal));
 
     /// <summary>
     /// One row of <paramref name="view"/> at <paramref name="width"/> columns (0 or less: unknown),
@@ -114,27 +133,49 @@ public static class ViewLayout
     /// out. A <paramref name="computerName"/> (PSComputerName of an object that came through remoting)
     /// ends the row in a column of its own, as PowerShell ends such rows.
     /// </summary>
-    public static string Row(string view, int width, string?[]? cells, string? computerName = null)
+    /// <param name="view">The layout.</param>
+    /// <param name="width">The line width.</param>
+    /// <param name="cells">The row's cells.</param>
+    /// <param name="computerName">PSComputerName, for a last column of its own.</param>
+    /// <param name="networkNamespace">The row's namespace, for a Netns column before PSComputerName (given when the rows come from several namespaces).</param>
+    public static string Row(string view, int width, string?[]? cells, string? computerName = null, string? networkNamespace = null)
     {
-        if (string.IsNullOrEmpty(computerName))
+        bool ns = !string.IsNullOrEmpty(networkNamespace), host = !string.IsNullOrEmpty(computerName);
+        if (!ns && !host)
         {
             return Layout(Columns(view), width, cells ?? []);
         }
 
-        var columns = Columns(view, true);
+        var columns = Columns(view, host, ns);
         var all = new string?[columns.Count];
         var given = cells ?? [];
-        for (int i = 0; i < all.Length - 1 && i < given.Length; i++)
+        int own = Columns(view).Count;
+        for (int i = 0; i < own && i < given.Length; i++)
         {
             all[i] = given[i];
         }
 
-        all[^1] = computerName;
+        if (ns)
+        {
+            all[own] = networkNamespace;
+        }
+
+        if (host)
+        {
+            all[^1] = computerName;
+        }
+
         return Layout(columns, width, all);
     }
 
-    private static IReadOnlyList<ViewColumn> Columns(string view, bool computerName) =>
-        computerName ? [.. Columns(view), ComputerName] : Columns(view);
+    private static IReadOnlyList<ViewColumn> Columns(string view, bool computerName, bool networkNamespace = false) =>
+        (computerName, networkNamespace) switch
+        {
+            (false, false) => Columns(view),
+            (true, false) => [.. Columns(view), ComputerName],
+            (false, true) => [.. Columns(view), Namespace],
+            _ => [.. Columns(view), Namespace, ComputerName],
+        };
 
     /// <summary>
     /// Lays out <paramref name="cells"/> in <paramref name="columns"/> (see the class summary). A cell

@@ -107,7 +107,7 @@ public sealed class GetSocketProcessCommand : SocketCmdlet
             return;
         }
 
-        Stream(() => SocketProcesses.Find(query, ids, Name, diagnostics, Cancellation));
+        Stream(() => SocketProcesses.Find(query, ids, Name, diagnostics, Cancellation), Across<SocketProcess>(query));
     }
 
     /// <inheritdoc />

@@ -28,10 +28,10 @@ public sealed class OwnerIndex
     /// <summary>Every hit in the order the pass found them; <see cref="Hit.Previous"/> chains one inode's hits backwards.</summary>
     private readonly Hit[] _hits;
 
-    /// <summary>The process id and name of each <see cref="Hit.Process"/>.</summary>
-    private readonly (int Pid, string Name)[] _processes;
+    /// <summary>The process id, name and cgroup identity of each <see cref="Hit.Process"/>.</summary>
+    private readonly (int Pid, string Name, CgroupIdentity? Cgroup)[] _processes;
 
-    private OwnerIndex(Dictionary<ulong, int> last, Hit[] hits, (int, string)[] processes, int scanned, int denied, int vanished, long fds)
+    private OwnerIndex(Dictionary<ulong, int> last, Hit[] hits, (int, string, CgroupIdentity?)[] processes, int scanned, int denied, int vanished, long fds)
     {
         _last = last;
         _hits = hits;
@@ -81,8 +81,14 @@ public sealed class OwnerIndex
         n = 0;
         for (int i = last; i >= 0; i = _hits[i].Previous)
         {
-            var (pid, name) = _processes[_hits[i].Process];
-            owners[n++] = new SocketOwner(pid, name, _hits[i].Fd);
+            var (pid, name, cgroup) = _processes[_hits[i].Process];
+            owners[n++] = new SocketOwner(pid, name, _hits[i].Fd)
+            {
+                ContainerId = cgroup?.ContainerId,
+                ContainerRuntime = cgroup?.ContainerRuntime,
+                PodUid = cgroup?.PodUid,
+                Unit = cgroup?.Unit,
+            };
         }
 
         return owners;
@@ -137,7 +143,7 @@ public sealed class OwnerIndex
         }
 
         var hits = new Hit[total];
-        var names = new (int, string)[owning];
+        var names = new (int, string, CgroupIdentity?)[owning];
         var last = new Dictionary<ulong, int>(total);
         int k = 0, slot = 0;
         foreach (var p in processes)
@@ -147,7 +153,7 @@ public sealed class OwnerIndex
                 continue;
             }
 
-            names[slot] = (p.Pid, p.Name ?? "?");
+            names[slot] = (p.Pid, p.Name ?? "?", p.Cgroup);
             foreach (var part in p.Parts!)
             {
                 if (part is null)
@@ -505,7 +511,7 @@ internal sealed class OwnerScan : IDisposable
         }
     }
 
-    /// <summary>Resolves one chunk of a listed process; the thread that resolves its last one closes the directory and reads the name.</summary>
+    /// <summary>Resolves one chunk of a listed process; the thread that resolves its last one closes the directory and reads the name and cgroup.</summary>
     private void ResolvePart(ProcessScan p, int part)
     {
         int size = p.Parts!.Length == 1 ? p.Fds!.Count : ChunkSize;
@@ -528,6 +534,7 @@ internal sealed class OwnerScan : IDisposable
         if (hits > 0)
         {
             p.Name = ProcessInfo.ReadComm(p.Pid, _procRoot);
+            p.Cgroup = CgroupIdentity.Read(p.Pid, _procRoot);
         }
     }
 
@@ -559,6 +566,9 @@ internal sealed class OwnerScan : IDisposable
 
         /// <summary>/proc/PID/comm, read when the process holds a recorded socket (null: unreadable).</summary>
         public string? Name { get; set; }
+
+        /// <summary>The container, pod and unit from /proc/PID/cgroup, read with <see cref="Name"/> (null: unreadable).</summary>
+        public CgroupIdentity? Cgroup { get; set; }
     }
 
     /// <summary>How reading one process went.</summary>
