@@ -88,11 +88,25 @@ if "exit" not in sys.argv: sys.stdin.read()
     }
 
     # ss's view of each space: a hashtable from the namespace inode (as a string) to its sorted lines.
+    # The ss processes run side by side: each walks the host's whole TCP hash (and, with -p, all of
+    # /proc), which on a busy host takes a while.
     function Get-SsSnapshot($Spaces, [string[]] $SsArgs, [switch] $Users) {
+        $running = foreach ($space in $Spaces) {
+            $command = if ($space.Named) { @('ss', '-N', $space.Name) } else { @('nsenter', "--net=$($space.Path)", 'ss') }
+            $psi = [System.Diagnostics.ProcessStartInfo]::new($command[0])
+            foreach ($argument in @($command | Select-Object -Skip 1) + '-H' + $SsArgs) { $psi.ArgumentList.Add($argument) }
+            $psi.UseShellExecute = $false
+            $psi.RedirectStandardOutput = $true
+            $process = [System.Diagnostics.Process]::Start($psi)
+            [pscustomobject]@{ Space = $space; Process = $process; Output = $process.StandardOutput.ReadToEndAsync() }
+        }
         $snapshot = @{}
-        foreach ($space in $Spaces) {
-            $snapshot[[string]$space.Id] = @(Invoke-SsIn $space (@('-H') + $SsArgs) | Where-Object { $_.Trim() } |
+        foreach ($r in @($running)) {
+            $r.Process.WaitForExit()
+            if ($r.Process.ExitCode -ne 0) { throw "ss $SsArgs in $($r.Space.Label) failed (exit $($r.Process.ExitCode))." }
+            $snapshot[[string]$r.Space.Id] = @($r.Output.Result -split "`n" | Where-Object { $_.Trim() } |
                     ForEach-Object { ConvertFrom-SsLine $_ -Users:$Users } | Sort-Object)
+            $r.Process.Dispose()
         }
         $snapshot
     }
@@ -316,6 +330,19 @@ Describe 'Every network namespace and container on the host (issue 14)' -Skip:(-
             }
         }
 
+        It 'Watch-TcpTimer and Get-SocketProcess take sockets of several namespaces in one pipeline' {
+            $spaces = @($script:byLabel['01'], $script:byLabel['unshare-a'], $script:byLabel['unshare-c'])
+            $sockets = @(Select-InSpace (Get-SocketStat -AllNetworkNamespaces -State Established -Filter 'sport = :9001 or dport = :9001 or sport = :9100 or dport = :9100 or sport = :9200 or dport = :9200') $spaces)
+            $sockets.Count | Should -Be 10
+            $samples = @($sockets | Watch-TcpTimer -Count 1)
+            @($samples | ForEach-Object { '{0} {1}' -f $_.NetworkNamespaceId, $_.Cookie } | Sort-Object) |
+                Should -Be @($sockets | ForEach-Object { '{0} {1}' -f $_.NetworkNamespaceId, $_.Cookie } | Sort-Object)
+            $processes = @($sockets | Get-SocketProcess)
+            @($processes | ForEach-Object { '{0} {1}' -f $_.NetworkNamespace, $_.Id } | Sort-Object -Unique) |
+                Should -Be @(@("$($spaces[0].Expected) $($script:containers[0].Process.Id)", "$($spaces[1].Expected) $($script:containers[2].Process.Id)",
+                        "$($spaces[2].Expected) $($script:uncontained[1])") | Sort-Object)
+        }
+
         It 'Get-SocketProcess finds owners of sockets piped from -AllNetworkNamespaces, unnamed namespace' {
             $container = $script:containers[2]
             $sockets = @(Select-InSpace (Get-SocketStat -AllNetworkNamespaces -State Established -Filter 'sport = :9100 or dport = :9100') $container.Space)
@@ -469,7 +496,7 @@ Describe 'Every network namespace and container on the host (issue 14)' -Skip:(-
             # spaces, cut before each of our namespaces' names. The host's other namespaces are left out
             # before formatting, so that a host with thousands of listeners does not slow this test.
             $text = (Select-InSpace (Get-ListeningPort -AllNetworkNamespaces) $script:spaces | Format-Table -View container | Out-String -Width 500) -replace '\s+', ' '
-            $text | Should -Match '(?i)namespace'
+            $text | Should -Match '(?i)\b(netns|namespace)\b'
             $text | Should -Match '(?i)container'
             $delimiters = @($script:spaces.Expected | ForEach-Object { [regex]::Escape($_) }) -join '|'
             $segments = @([regex]::Split($text, "(?=(?:$delimiters)\s)"))
@@ -489,6 +516,12 @@ Describe 'Every network namespace and container on the host (issue 14)' -Skip:(-
     }
 
     Context '-NetworkNamespace with wildcards and several names' {
+        It 'refuses -NetworkNamespace together with -AllNetworkNamespaces instead of ignoring one of them' {
+            # DESIGN: a bad parameter combination is a terminating error (a parameter-set conflict is one too).
+            { Get-SocketStat -AllNetworkNamespaces -NetworkNamespace $script:names[0] -Protocol Tcp -ErrorAction Stop } | Should -Throw
+            { Get-ListeningPort -AllNetworkNamespaces -NetworkNamespace $script:names[0] -ErrorAction Stop } | Should -Throw
+        }
+
         It 'takes <tag>-* as the union of the 20 named namespaces' {
             $named = @($script:spaces | Where-Object Named)
             $m = Invoke-AtOneMoment $named @('-tuna') { Get-SocketStat -NetworkNamespace "$($script:tag)-*" -Protocol Tcp, Udp }
