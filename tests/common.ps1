@@ -99,8 +99,27 @@ function Start-NamespaceProcess {
         [timespan] $Timeout = [timespan]::FromSeconds(20)
     )
     Set-StrictMode -Version Latest
-    $psi = [System.Diagnostics.ProcessStartInfo]::new('ip')
-    foreach ($argument in @('netns', 'exec', $Namespace, $FilePath) + $ArgumentList) {
+    Start-HolderProcess -Command (@('ip', 'netns', 'exec', $Namespace, $FilePath) + $ArgumentList) -WaitForLine:$WaitForLine -Timeout $Timeout -Description "$FilePath in $Namespace"
+}
+
+function Start-HolderProcess {
+    <#
+    .SYNOPSIS
+        Starts a command line (Command[0] is the program, the rest its arguments, passed verbatim)
+        with stdin and stdout redirected. With -WaitForLine, returns once it printed its first line,
+        in the process's NoteProperty FirstLine. Start-NamespaceProcess is this behind ip netns exec,
+        Start-UnsharedPython behind unshare -n; Stop-NamespaceProcess ends either.
+    #>
+    param(
+        [Parameter(Mandatory)][string[]] $Command,
+        [switch] $WaitForLine,
+        [timespan] $Timeout = [timespan]::FromSeconds(20),
+        # Names the process in errors ("python3 in stt-pester-1234abcd").
+        [string] $Description = $Command[0]
+    )
+    Set-StrictMode -Version Latest
+    $psi = [System.Diagnostics.ProcessStartInfo]::new($Command[0])
+    foreach ($argument in $Command | Select-Object -Skip 1) {
         $psi.ArgumentList.Add($argument)
     }
     $psi.UseShellExecute = $false
@@ -111,10 +130,10 @@ function Start-NamespaceProcess {
         $read = $process.StandardOutput.ReadLineAsync()
         if (-not $read.Wait($Timeout)) {
             $process.Kill($true)
-            throw "$FilePath in $Namespace printed nothing within $Timeout."
+            throw "$Description printed nothing within $Timeout."
         }
         if ($null -eq $read.Result) {
-            throw "$FilePath in $Namespace exited (code $(if ($process.WaitForExit(2000)) { $process.ExitCode })) before it was ready."
+            throw "$Description exited (code $(if ($process.WaitForExit(2000)) { $process.ExitCode })) before it was ready."
         }
         $process | Add-Member -NotePropertyName FirstLine -NotePropertyValue $read.Result
     }
@@ -213,4 +232,113 @@ function Get-PwshCommand {
     #>
     $exe = [Environment]::ProcessPath
     if ((Split-Path -Leaf $exe) -like 'dotnet*') { @($exe, (Join-Path $PSHOME 'pwsh.dll')) } else { @($exe) }
+}
+
+function Start-UnsharedPython {
+    <#
+    .SYNOPSIS
+        Runs a python3 script (its text) in a new, unnamed network namespace (unshare -n, loopback
+        brought up) and waits for its first printed line. The namespace lives as long as the process:
+        nothing under /run/netns names it; /proc/<pid>/ns/net reads net:[INODE]. The process is
+        python3 itself (unshare and sh exec it), so $process.Id is the pid that owns the sockets.
+    #>
+    param(
+        [Parameter(Mandatory)][string] $Code,
+        [string[]] $ArgumentList = @()
+    )
+    Set-StrictMode -Version Latest
+    Start-HolderProcess -WaitForLine -Description 'python3 under unshare -n' -Command (
+        @('unshare', '-n', 'sh', '-c', 'ip link set lo up && exec python3 -c "$0" "$@"', $Code) + $ArgumentList)
+}
+
+function Get-NetworkNamespaceInode {
+    <#
+    .SYNOPSIS
+        The inode of the network namespace behind Path (/run/netns/NAME, /proc/PID/ns/net, or any
+        nsfs bind mount): what /proc/PID/ns/net reads as net:[INODE], and what lsns -t net lists.
+    #>
+    param([Parameter(Mandatory)][string] $Path)
+    Set-StrictMode -Version Latest
+    $inode = & stat -L -c %i $Path
+    if ($LASTEXITCODE -ne 0) { throw "stat -L $Path failed (exit $LASTEXITCODE)." }
+    [uint64] $inode
+}
+
+function Get-CgroupHierarchy {
+    <#
+    .SYNOPSIS
+        The cgroup hierarchies a container runtime puts its processes in, as mounted here: the v2
+        (unified) one and the v1 name=systemd and pids ones, each as Version, Name ('unified',
+        'name=systemd', 'pids') and Root (mount point). A v2-only host has only 'unified'; a
+        hybrid host (v1 controllers, systemd's v2 at /sys/fs/cgroup/unified) has all three.
+    #>
+    Set-StrictMode -Version Latest
+    foreach ($line in Get-Content /proc/self/mountinfo) {
+        $dash = $line.IndexOf(' - ')
+        if ($dash -lt 0) { continue }
+        $mount = $line.Substring(0, $dash) -split ' '        # id parent dev root mountpoint options ...
+        $fs = $line.Substring($dash + 3) -split ' '          # fstype source superoptions
+        if ($mount[3] -ne '/') { continue }                  # a bind mount of a sub-cgroup
+        if ($fs[0] -eq 'cgroup2') {
+            [pscustomobject]@{ Version = 2; Name = 'unified'; Root = $mount[4] }
+        }
+        elseif ($fs[0] -eq 'cgroup') {
+            foreach ($name in $fs[2] -split ',' | Where-Object { $_ -in 'name=systemd', 'pids' }) {
+                [pscustomobject]@{ Version = 1; Name = $name; Root = $mount[4] }
+            }
+        }
+    }
+}
+
+function New-TestCgroup {
+    <#
+    .SYNOPSIS
+        Creates the cgroup directory Path (relative, e.g. 'stt-1234abcd/system.slice/docker-<id>.scope';
+        its first component must be a name the test made up) in each hierarchy of Get-CgroupHierarchy
+        of the given versions (all of them when none of those versions is mounted), and moves the
+        processes Id into it. Returns the directories made, for Remove-TestCgroup.
+    #>
+    param(
+        [Parameter(Mandatory)][string] $Path,
+        [int[]] $Id = @(),
+        [int[]] $Version = @(1, 2)
+    )
+    Set-StrictMode -Version Latest
+    $hierarchies = @(Get-CgroupHierarchy)
+    $chosen = @($hierarchies | Where-Object Version -In $Version)
+    if ($chosen.Count -eq 0) { $chosen = $hierarchies }
+    if ($chosen.Count -eq 0) { throw 'No cgroup hierarchy is mounted.' }
+    foreach ($hierarchy in $chosen) {
+        $directory = Join-Path $hierarchy.Root $Path
+        $null = New-Item -ItemType Directory -Path $directory -Force
+        foreach ($processId in $Id) {
+            [System.IO.File]::WriteAllText((Join-Path $directory 'cgroup.procs'), "$processId")
+        }
+        $directory
+    }
+}
+
+function Remove-TestCgroup {
+    <#
+    .SYNOPSIS
+        Removes cgroup directories (and the empty directories below them) made by New-TestCgroup,
+        deepest first, after moving any process still inside to the root of its hierarchy. Give it
+        the top directory the test made up (Root/stt-1234abcd) to remove the whole tree.
+    #>
+    param([string[]] $Path = @())
+    Set-StrictMode -Version Latest
+    $roots = @(Get-CgroupHierarchy | ForEach-Object Root | Sort-Object Length -Descending)
+    foreach ($top in $Path) {
+        if (-not $top -or -not (Test-Path -LiteralPath $top)) { continue }
+        $root = $roots | Where-Object { $top.StartsWith($_ + '/') } | Select-Object -First 1
+        if (-not $root) { throw "$top is in no mounted cgroup hierarchy." }
+        $tree = @(Get-ChildItem -LiteralPath $top -Directory -Recurse | ForEach-Object FullName) + $top
+        foreach ($directory in $tree | Sort-Object Length -Descending) {
+            foreach ($processId in @(Get-Content (Join-Path $directory 'cgroup.procs') -ErrorAction Ignore)) {
+                try { [System.IO.File]::WriteAllText((Join-Path $root 'cgroup.procs'), "$processId") } catch { }
+            }
+            try { [System.IO.Directory]::Delete($directory) }
+            catch { Write-Warning "rmdir $directory failed: $($_.Exception.Message); it is left behind." }
+        }
+    }
 }
