@@ -169,6 +169,13 @@ public sealed class QueryParameters
     {
         var namespaces = Platform.SocketPlatform.Current.Namespaces;
         var names = NetworkNamespace ?? [];
+        if (AllNetworkNamespaces && names.Length > 0)
+        {
+            throw new SocketToolsException("ConflictingNamespaceParameters", ErrorKind.InvalidArgument,
+                "-AllNetworkNamespaces reads every namespace; -NetworkNamespace chooses some. Give one or the other.")
+            { RecommendedAction = "Drop -NetworkNamespace to read every namespace, or -AllNetworkNamespaces to read the ones named (wildcards allowed)." };
+        }
+
         if (!AllNetworkNamespaces && names.Length <= 1 && !names.Any(NetworkNamespaceInfo.IsPattern))
         {
             string? one = names.Length == 1 ? names[0] : null;

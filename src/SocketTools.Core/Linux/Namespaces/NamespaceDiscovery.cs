@@ -42,7 +42,7 @@ internal static class NamespaceDiscovery
         }
     }
 
-    /// <summary>Every network namespace found, ordered by inode (as lsns orders them); the caller's own is among them.</summary>
+    /// <summary>Every network namespace found: the caller's own first, then the named ones by name, then the others by inode.</summary>
     /// <param name="deniedProcesses">Processes whose /proc/PID/ns/net could not be read (other users', without root).</param>
     public static List<NetworkNamespaceInfo> List(out int deniedProcesses)
     {
@@ -80,7 +80,9 @@ internal static class NamespaceDiscovery
             found.TryAdd(current, (null, null));
         }
 
-        return found.OrderBy(e => e.Key)
+        // The caller's own first, then the named ones by name, then the rest by inode.
+        return found.OrderBy(e => e.Key == current ? 0 : e.Value.Name is not null ? 1 : 2)
+            .ThenBy(e => e.Value.Name, StringComparer.Ordinal).ThenBy(e => e.Key)
             .Select(e => new NetworkNamespaceInfo(e.Value.Name ?? NetworkNamespaceInfo.Unnamed(e.Key), e.Key,
                 e.Key == current ? null : e.Value.Path, e.Key == current))
             .ToList();
