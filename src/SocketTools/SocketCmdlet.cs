@@ -57,6 +57,11 @@ public abstract class SocketCmdlet : PSCmdlet, IDisposable
     protected SocketQuery? ResolveQuery(QueryParameters parameters)
     {
         var query = Resolve(parameters.ToQuery);
+        foreach (string warning in parameters.NamespaceWarnings)
+        {
+            WriteWarning(warning);
+        }
+
         foreach (var error in parameters.NamespaceErrors)
         {
             Fail(error);
@@ -139,9 +144,17 @@ public abstract class SocketCmdlet : PSCmdlet, IDisposable
     /// <paramref name="wrap"/>, and when <paramref name="query"/> spans several namespaces, the
     /// type name that makes the views show each row's namespace (<see cref="NetworkNamespaceInfo.AcrossTypeName"/>).
     /// </summary>
-    protected static Func<T, object>? Across<T>(SocketQuery query, Func<T, object>? wrap = null)
+    protected static Func<T, object>? Across<T>(SocketQuery query, Func<T, object>? wrap = null) =>
+        Across(query.Namespaces is not null, wrap);
+
+    /// <summary>Whether <paramref name="sockets"/> (piped in) live in more than one network namespace.</summary>
+    protected static bool SpanNamespaces(IEnumerable<SocketInfo> sockets) =>
+        sockets.Select(s => s.NetworkNamespaceId).Distinct().Skip(1).Any();
+
+    /// <summary><paramref name="wrap"/>, with the type name that makes the views show each row's namespace when <paramref name="across"/>.</summary>
+    protected static Func<T, object>? Across<T>(bool across, Func<T, object>? wrap = null)
     {
-        if (query.Namespaces is null)
+        if (!across)
         {
             return wrap;
         }

@@ -43,6 +43,9 @@ public sealed class QueryParameters
     /// </summary>
     public IReadOnlyList<SocketToolsException> NamespaceErrors { get; private set; } = [];
 
+    /// <summary>Set by <see cref="ToQuery"/> when finding the namespaces on the host was incomplete (processes it could not look into, without root).</summary>
+    public IReadOnlyList<string> NamespaceWarnings { get; private set; } = [];
+
     /// <summary>-Interface: a device name.</summary>
     public string? Interface { get; set; }
 
@@ -183,7 +186,13 @@ public sealed class QueryParameters
             return query with { NetworkNamespace = one };
         }
 
-        var all = namespaces.List(out _);
+        var all = namespaces.List(out int denied);
+        if (denied > 0)
+        {
+            NamespaceWarnings = [$"Namespaces may be missing: the network namespace of {denied} process(es) could not be read (/proc/<pid>/ns/net: permission denied; "
+                + "they belong to other users), so a namespace only they hold is not listed. Run as root to see every namespace."];
+        }
+
         if (AllNetworkNamespaces)
         {
             return query with { Namespaces = all };

@@ -116,7 +116,7 @@ public sealed class GetSocketProcessCommand : SocketCmdlet
         if (ParameterSetName == InputSet && _input.Count > 0)
         {
             var diagnostics = NewDiagnostics();
-            Stream(() => SocketProcesses.Of(_input, diagnostics, Cancellation));
+            Stream(() => SocketProcesses.Of(_input, diagnostics, Cancellation), Across<SocketProcess>(SpanNamespaces(_input) && NetworkNamespace is null));
         }
     }
 }

@@ -143,7 +143,7 @@ public sealed class WatchTcpTimerCommand : SocketCmdlet
             // The watcher runs on this, the pipeline thread, and waits on the cancellation token
             // between samples; StopProcessing cancels it and the loop ends at once.
             watcher.Warning += WriteWarning;
-            Stream(() => watcher.Run(Cancellation));
+            Stream(() => watcher.Run(Cancellation), Across<TimerSample>(ParameterSetName == InputSet && NetworkNamespace is null && SpanNamespaces(_input)));
         }
     }
 }
