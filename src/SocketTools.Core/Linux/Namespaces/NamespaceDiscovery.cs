@@ -62,10 +62,11 @@ internal static class NamespaceDiscovery
         foreach (int pid in ProcessIds())
         {
             string path = "/proc/" + pid.ToString(CultureInfo.InvariantCulture) + "/ns/net";
-            string? link = Libc.ReadLink(path);
-            if (link is null)
+            int errno = Libc.TryReadLink(path, out string? link);
+            if (errno != 0)
             {
-                deniedProcesses += Directory.Exists("/proc/" + pid.ToString(CultureInfo.InvariantCulture)) ? 1 : 0;
+                // EACCES/EPERM: another user's process; ENOENT: exited, or a zombie (which has no namespaces).
+                deniedProcesses += errno is Errno.EACCES or Errno.EPERM ? 1 : 0;
                 continue;
             }
 
