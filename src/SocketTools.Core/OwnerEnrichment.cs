@@ -7,8 +7,8 @@ namespace SocketTools;
 /// The owner step of <see cref="SocketReader.Read(Query.SocketQuery, QueryDiagnostics?, CancellationToken)"/>, only when
 /// the query needs owners: the platform's owner pass (<see cref="IOwnerResolver.StartScan"/>) starts
 /// in the background when the sockets start to be read and records every socket's owners; the
-/// matching sockets are buffered, the pass is finished (the reading thread joins it), their owners
-/// are filled in and the process filters applied.
+/// matching sockets are buffered, the pass is finished (the reading thread joins it), and each
+/// socket gets its owners as it is yielded, after the process filters.
 /// </summary>
 internal static class OwnerEnrichment
 {
@@ -53,29 +53,24 @@ internal static class OwnerEnrichment
         bool filterPids = query.ProcessIds.Count > 0;
         var pids = filterPids ? new HashSet<int>(query.ProcessIds) : null;
         var names = query.ProcessNames.Select(n => new Wildcard(n)).ToArray();
-        bool held = false;
-        int owned = 0;
-        foreach (var socket in buffered)
-        {
-            // Set on every buffered socket; only those that pass the process filters are yielded.
-            Attach(socket, index.OwnersOf(socket.Inode));
-            held |= pids is not null && HeldBy(socket.Owners, pids);
-            owned += socket.Owners.Count > 0 ? 1 : 0;
-        }
-
-        diagnostics.Note(lookUp ? ScanNote(index, buffered.Count, owned) : NoScanNote(buffered.Count));
 
         // With -ProcessId alone, the owners of the other processes only matter for the sockets those
         // processes hold: when they hold none, there is nothing to warn about.
-        bool warn = index.DeniedProcesses > 0 && (!filterPids || names.Length > 0 || held);
+        bool warn = index.DeniedProcesses > 0 && (pids is null || names.Length > 0 || AnyHeld(buffered, index, pids));
         if (warn)
         {
             diagnostics.DeniedProcesses += index.DeniedProcesses;
             diagnostics.Warn(DeniedWarning(index.DeniedProcesses));
         }
 
+        // Owners are attached as the sockets are yielded, so a consumer on another thread (the
+        // cmdlets' read-ahead) writes the first sockets while the rest get theirs. Every buffered
+        // socket gets its owners; only those that pass the process filters are yielded.
+        int owned = 0;
         foreach (var socket in buffered)
         {
+            Attach(socket, index.OwnersOf(socket.Inode));
+            owned += socket.Owners.Count > 0 ? 1 : 0;
             if (pids is not null && !HeldBy(socket.Owners, pids))
             {
                 continue;
@@ -88,9 +83,25 @@ internal static class OwnerEnrichment
 
             yield return socket;
         }
+
+        diagnostics.Note(lookUp ? ScanNote(index, buffered.Count, owned) : NoScanNote(buffered.Count));
     }
 
-    private static bool HeldBy(SocketOwnerList owners, HashSet<int> pids)
+    /// <summary>Whether one of <paramref name="pids"/> holds one of <paramref name="sockets"/> (before owners are attached).</summary>
+    private static bool AnyHeld(List<SocketInfo> sockets, ISocketOwners index, HashSet<int> pids)
+    {
+        foreach (var socket in sockets)
+        {
+            if (HeldBy(index.OwnersOf(socket.Inode), pids))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool HeldBy(IReadOnlyList<SocketOwner> owners, HashSet<int> pids)
     {
         for (int i = 0; i < owners.Count; i++)
         {
