@@ -35,7 +35,15 @@ internal sealed class ReadAhead<T> : IDisposable
     public ReadAhead(Func<CancellationToken, IEnumerable<T>> produce, CancellationToken cancellationToken)
     {
         _stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        _thread = new Thread(() => Produce(produce, _stop.Token)) { IsBackground = true, Name = "SocketTools read-ahead" };
+        _thread = new Thread(() => Produce(produce, _stop.Token))
+        {
+            IsBackground = true,
+            Name = "SocketTools read-ahead",
+
+            // Messages are formatted there: in the caller's culture, as they were on its thread.
+            CurrentCulture = Thread.CurrentThread.CurrentCulture,
+            CurrentUICulture = Thread.CurrentThread.CurrentUICulture,
+        };
     }
 
     /// <summary>Starts the producer thread.</summary>
