@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using SocketTools.Platform;
 using SocketTools.Query;
 
@@ -5,10 +6,9 @@ namespace SocketTools;
 
 /// <summary>
 /// The owner step of <see cref="SocketReader.Read(Query.SocketQuery, QueryDiagnostics?, CancellationToken)"/>, only when
-/// the query needs owners: the platform's owner pass (<see cref="IOwnerResolver.StartScan"/>) starts
-/// in the background when the sockets start to be read and records every socket's owners; the
-/// matching sockets are buffered, the pass is finished (the reading thread joins it), their owners
-/// are filled in and the process filters applied.
+/// the query needs owners: the platform's owner pass (<see cref="IOwnerResolver.StartScan"/>) records
+/// every socket's owners first, on every core (as ss -p reads /proc before it dumps), then the
+/// sockets stream, each with its owners, through the process filters; nothing is buffered.
 /// </summary>
 internal static class OwnerEnrichment
 {
@@ -32,53 +32,58 @@ internal static class OwnerEnrichment
     public static IEnumerable<SocketInfo> Apply(IEnumerable<SocketInfo> sockets, SocketQuery query,
         QueryDiagnostics diagnostics, IOwnerResolver owners, CancellationToken cancellationToken = default)
     {
-        var buffered = new List<SocketInfo>();
-        ISocketOwners index;
-        bool anyInode = false;
-
-        // TIME-WAIT and SYN-RECV only: no socket can have an owner, so no pass is started at all.
+        // As ss -p: the owner pass first, on every core, then the sockets, each with its owners as
+        // it is read; none is buffered. TIME-WAIT and SYN-RECV only: no socket can have an owner,
+        // so no pass is started at all.
         bool lookUp = query.CanHaveOwners;
-        using (var scan = lookUp ? owners.StartScan(cancellationToken) : null)
+        ISocketOwners index = owners.None;
+        ExceptionDispatchInfo? unavailable = null;
+        if (lookUp)
         {
-            foreach (var socket in sockets)
+            using var scan = owners.StartScan(cancellationToken);
+            try
             {
-                buffered.Add(socket);
-                anyInode |= socket.Inode != 0;
+                index = scan.Finish();
             }
-
-            // No socket with an inode: nothing to look up (and no /proc error or warning).
-            index = anyInode && scan is not null ? scan.Finish() : owners.None;
+            catch (SocketToolsException e)
+            {
+                // Raised with the first socket that has an inode: without one there is nothing to look up.
+                unavailable = ExceptionDispatchInfo.Capture(e);
+            }
         }
 
-        bool filterPids = query.ProcessIds.Count > 0;
-        var pids = filterPids ? new HashSet<int>(query.ProcessIds) : null;
+        var pids = query.ProcessIds.Count > 0 ? new HashSet<int>(query.ProcessIds) : null;
         var names = query.ProcessNames.Select(n => new Wildcard(n)).ToArray();
-        bool held = false;
-        int owned = 0;
-        foreach (var socket in buffered)
-        {
-            // Set on every buffered socket; only those that pass the process filters are yielded.
-            Attach(socket, index.OwnersOf(socket.Inode));
-            held |= pids is not null && HeldBy(socket.Owners, pids);
-            owned += socket.Owners.Count > 0 ? 1 : 0;
-        }
-
-        diagnostics.Note(lookUp ? ScanNote(index, buffered.Count, owned) : NoScanNote(buffered.Count));
 
         // With -ProcessId alone, the owners of the other processes only matter for the sockets those
-        // processes hold: when they hold none, there is nothing to warn about.
-        bool warn = index.DeniedProcesses > 0 && (!filterPids || names.Length > 0 || held);
-        if (warn)
+        // processes hold: the warning then waits until one is found.
+        bool warnFirst = index.DeniedProcesses > 0 && (pids is null || names.Length > 0);
+        bool anyInode = false, held = false;
+        int count = 0, owned = 0;
+        foreach (var socket in sockets)
         {
-            diagnostics.DeniedProcesses += index.DeniedProcesses;
-            diagnostics.Warn(DeniedWarning(index.DeniedProcesses));
-        }
+            count++;
+            if (socket.Inode != 0 && !anyInode)
+            {
+                anyInode = true;
+                unavailable?.Throw();
+                if (warnFirst)
+                {
+                    Warn(diagnostics, index.DeniedProcesses);
+                }
+            }
 
-        foreach (var socket in buffered)
-        {
+            Attach(socket, index.OwnersOf(socket.Inode));
+            owned += socket.Owners.Count > 0 ? 1 : 0;
             if (pids is not null && !HeldBy(socket.Owners, pids))
             {
                 continue;
+            }
+
+            if (pids is not null && !held && !warnFirst && index.DeniedProcesses > 0)
+            {
+                held = true;
+                Warn(diagnostics, index.DeniedProcesses);
             }
 
             if (names.Length > 0 && !socket.Owners.Any(o => Wildcard.MatchesAny(names, o.Command)))
@@ -88,9 +93,17 @@ internal static class OwnerEnrichment
 
             yield return socket;
         }
+
+        diagnostics.Note(!lookUp ? NoScanNote(count) : ScanNote(anyInode ? index : owners.None, count, owned));
     }
 
-    private static bool HeldBy(SocketOwnerList owners, HashSet<int> pids)
+    private static void Warn(QueryDiagnostics diagnostics, int denied)
+    {
+        diagnostics.DeniedProcesses += denied;
+        diagnostics.Warn(DeniedWarning(denied));
+    }
+
+    private static bool HeldBy(IReadOnlyList<SocketOwner> owners, HashSet<int> pids)
     {
         for (int i = 0; i < owners.Count; i++)
         {

@@ -10,6 +10,7 @@ namespace SocketTools.Commands;
 public abstract class SocketCmdlet : PSCmdlet, IDisposable
 {
     private readonly CancellationTokenSource _cancellation = new();
+    private ReadAhead<SocketInfo>? _readAhead;
 
     /// <summary>Cancelled when the user presses Ctrl+C or the pipeline stops.</summary>
     protected CancellationToken Cancellation => _cancellation.Token;
@@ -18,9 +19,26 @@ public abstract class SocketCmdlet : PSCmdlet, IDisposable
     protected QueryDiagnostics NewDiagnostics()
     {
         var diagnostics = new QueryDiagnostics();
-        diagnostics.Warning += WriteWarning;
-        diagnostics.Noted += WriteVerbose;
+        diagnostics.Warning += message => Say(message, warning: true);
+        diagnostics.Noted += message => Say(message, warning: false);
         return diagnostics;
+    }
+
+    /// <summary>Writes a warning or note now, or, raised while sockets are read ahead on another thread, in order with them.</summary>
+    private void Say(string message, bool warning)
+    {
+        if (_readAhead is { OnProducerThread: true } ahead)
+        {
+            ahead.Message(message, warning);
+        }
+        else if (warning)
+        {
+            WriteWarning(message);
+        }
+        else
+        {
+            WriteVerbose(message);
+        }
     }
 
     /// <summary>
@@ -136,9 +154,42 @@ public abstract class SocketCmdlet : PSCmdlet, IDisposable
         return existing;
     }
 
-    /// <summary>Streams the sockets of <paramref name="query"/> to the pipeline, each through <paramref name="wrap"/> when given.</summary>
+    /// <summary>
+    /// Streams the sockets of <paramref name="query"/> to the pipeline, each through <paramref name="wrap"/>
+    /// when given. They are read on a thread of their own (<see cref="ReadAhead{T}"/>): the kernel dump,
+    /// decoding and the owner pass run while this thread writes the sockets already read; warnings
+    /// and notes are written here, in order with them.
+    /// </summary>
     protected void WriteSockets(SocketQuery query, QueryDiagnostics diagnostics, Func<SocketInfo, object>? wrap = null) =>
-        Stream(() => SocketReader.Read(query, diagnostics, Cancellation), Across(query, wrap));
+        Stream(() => ReadAhead(token => SocketReader.Read(query, diagnostics, token)), Across(query, wrap));
+
+    /// <summary>What <paramref name="produce"/> yields, read on another thread; the messages raised meanwhile are written here, in order.</summary>
+    private IEnumerable<SocketInfo> ReadAhead(Func<CancellationToken, IEnumerable<SocketInfo>> produce)
+    {
+        var ahead = new ReadAhead<SocketInfo>(produce, Cancellation);
+        _readAhead = ahead;
+        try
+        {
+            ahead.Start();
+            foreach (var entry in ahead.Consume())
+            {
+                if (entry.Message is null)
+                {
+                    yield return entry.Item!;
+                }
+                else
+                {
+                    Say(entry.Message, entry.IsWarning);
+                }
+            }
+        }
+        finally
+        {
+            // The producer is stopped and joined before its messages stop being queued.
+            ahead.Dispose();
+            _readAhead = null;
+        }
+    }
 
     /// <summary>
     /// <paramref name="wrap"/>, and when <paramref name="query"/> spans several namespaces, the

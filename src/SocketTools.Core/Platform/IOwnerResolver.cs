@@ -7,8 +7,9 @@ internal interface IOwnerResolver
     ISocketOwners None { get; }
 
     /// <summary>
-    /// Starts a pass over every process in the background, so it runs while the sockets are read;
-    /// <see cref="IOwnerScan.Finish"/> waits for it. Disposing an unfinished scan cancels it.
+    /// Starts a pass over every process in the background; <see cref="IOwnerScan.Finish"/> waits for
+    /// it (the calling thread helps). Disposing an unfinished scan cancels it. OwnerEnrichment
+    /// finishes it before it reads the sockets, as ss -p does, so they stream with their owners.
     /// </summary>
     IOwnerScan StartScan(CancellationToken cancellationToken);
 
