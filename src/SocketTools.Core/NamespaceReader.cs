@@ -28,7 +28,7 @@ internal static class NamespaceReader
         run.Start(Math.Clamp(Environment.ProcessorCount, 1, 4), i =>
         {
             var ns = namespaces[i];
-            var one = query with { NetworkNamespace = ns.Path, Namespaces = null };
+            var one = query with { NetworkNamespace = ns.Path, Namespaces = null, OneTcpWalk = true };
             return read(one, run.Slots[i].Diagnostics, run.Token, ns).ToList();
         });
 

@@ -82,6 +82,12 @@ public sealed record SocketQuery
     /// </summary>
     public IReadOnlyList<NetworkNamespaceInfo>? Namespaces { get; init; }
 
+    /// <summary>
+    /// Read TCP of both families with one walk of the kernel's TCP hash rather than one per family
+    /// (set for each namespace of several, where the sockets are collected before they are written).
+    /// </summary>
+    internal bool OneTcpWalk { get; init; }
+
     /// <summary>Which backend to use.</summary>
     public SocketSourceKind Source { get; init; } = SocketSourceKind.Auto;
 

@@ -155,6 +155,34 @@ public sealed class NamespaceLiveTests
     }
 
     [LiveFact]
+    public void One_walk_for_both_TCP_families_gives_what_one_dump_per_family_gives_in_the_same_order()
+    {
+        using var ns = new LiveNamespace();
+        var v4 = ns.Listen(new IPEndPoint(IPAddress.Loopback, 9306));
+        var v6 = ns.Listen(new IPEndPoint(IPAddress.IPv6Loopback, 9307));
+        var dual = ns.Listen(new IPEndPoint(IPAddress.IPv6Any, 9308), v6Only: false);
+        ns.Connect(v4);
+        ns.Connect(v6);
+        ns.Connect(dual, IPAddress.Loopback, System.Net.Sockets.AddressFamily.InterNetwork);
+        foreach (var parameters in new[]
+        {
+            new QueryParameters { NetworkNamespace = [ns.Name], Protocol = [SocketProtocol.Tcp] },
+            new QueryParameters { NetworkNamespace = [ns.Name], Protocol = [SocketProtocol.Tcp], Info = true, State = ["Established"] },
+            new QueryParameters { NetworkNamespace = [ns.Name], Protocol = [SocketProtocol.Tcp, SocketProtocol.Udp], Filter = "sport = :9307 or dport = :9308" },
+        })
+        {
+            var query = parameters.ToQuery();
+            var perFamily = SocketReader.Read(query).ToList();
+            var diagnostics = new QueryDiagnostics();
+            var oneWalk = SocketReader.Read(query with { OneTcpWalk = true }, diagnostics).ToList();
+            Assert.NotEmpty(perFamily);
+            Assert.Equal(perFamily.Select(s => (s.Cookie, s.Family, s.State, s.LocalPort, s.RemotePort, s.Tcp?.Mss)),
+                oneWalk.Select(s => (s.Cookie, s.Family, s.State, s.LocalPort, s.RemotePort, s.Tcp?.Mss)));
+            Assert.Contains(diagnostics.Notes, n => n.Contains("IPv4 and IPv6 in one walk", StringComparison.Ordinal));
+        }
+    }
+
+    [LiveFact]
     public void A_namespace_deleted_before_it_is_read_is_skipped_with_a_note()
     {
         using var kept = new LiveNamespace();

@@ -118,7 +118,7 @@ public sealed class ReadOnlyTests
     [Theory]
     [InlineData(21)]  // SOCK_DESTROY
     [InlineData(0)]
-    [InlineData(18)]  // RTM_GETADDR, another protocol's request
+    [InlineData(24)]  // RTM_NEWROUTE, another protocol's request (18, TCPDIAG_GETSOCK, is inet_diag's read-only TCP dump)
     public void OnlySockDiagRequestsAreSent(ushort type)
     {
         var transport = new ScriptedTransport();

@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using SocketTools.Native;
 
@@ -65,6 +66,34 @@ internal static unsafe class InetDiag
         if (attrLength > 0)
         {
             var attr = body[RequestLength..];
+            var header = new NlAttr { nla_len = (ushort)attrLength, nla_type = INET_DIAG_REQ_BYTECODE };
+            MemoryMarshal.Write(attr, in header);
+            bytecode.CopyTo(attr[sizeof(NlAttr)..]);
+        }
+
+        return total;
+    }
+
+    /// <summary>The length of struct inet_diag_req, the TCPDIAG_GETSOCK request body: family, two prefix lengths, ext, the 48-byte sockid, states, dbs.</summary>
+    internal const int CompatRequestLength = 60;
+
+    /// <summary>
+    /// Writes a TCPDIAG_GETSOCK dump request for TCP sockets of both families (AF_UNSPEC: one walk of
+    /// the kernel's TCP hash instead of one per family), with the same extensions, states and bytecode
+    /// as <see cref="BuildRequest"/>; returns its length. The replies are inet_diag_msg, as for SOCK_DIAG_BY_FAMILY.
+    /// </summary>
+    internal static int BuildTcpBothFamiliesRequest(Span<byte> destination, byte ext, uint states, ReadOnlySpan<byte> bytecode)
+    {
+        int length = NetlinkSocket.HeaderLength + CompatRequestLength;
+        int attrLength = bytecode.IsEmpty ? 0 : sizeof(NlAttr) + bytecode.Length;
+        int total = length + NetlinkSocket.Align4(attrLength);
+        var body = NetlinkSocket.StartDumpRequest(destination, total, NetlinkSocket.TCPDIAG_GETSOCK);
+        body[0] = 0;     // idiag_family: AF_UNSPEC
+        body[3] = ext;   // idiag_ext
+        BinaryPrimitives.WriteUInt32LittleEndian(body[52..], states);   // idiag_states, after the sockid; idiag_dbs stays 0
+        if (attrLength > 0)
+        {
+            var attr = body[CompatRequestLength..];
             var header = new NlAttr { nla_len = (ushort)attrLength, nla_type = INET_DIAG_REQ_BYTECODE };
             MemoryMarshal.Write(attr, in header);
             bytecode.CopyTo(attr[sizeof(NlAttr)..]);

@@ -42,6 +42,12 @@ internal sealed unsafe class NetlinkSocket : IDisposable
     internal const ushort NLMSG_OVERRUN = 4;
     internal const ushort NLMSG_MIN_TYPE = 0x10;
     internal const ushort SOCK_DIAG_BY_FAMILY = 20;
+
+    /// <summary>
+    /// TCPDIAG_GETSOCK: inet_diag's older request for TCP (struct inet_diag_req). Its dump takes
+    /// AF_UNSPEC and returns IPv4 and IPv6 sockets in one walk of the TCP hash.
+    /// </summary>
+    internal const ushort TCPDIAG_GETSOCK = 18;
     internal const ushort NLM_F_REQUEST = 0x1;
     internal const ushort NLM_F_MULTI = 0x2;
     internal const ushort NLM_F_DUMP_INTR = 0x10;
@@ -369,17 +375,17 @@ internal sealed unsafe class NetlinkSocket : IDisposable
     internal static int Align4(int length) => (length + 3) & ~3;
 
     /// <summary>
-    /// Clears <c>destination[..total]</c>, writes a SOCK_DIAG_BY_FAMILY dump request header of that
-    /// length into it, and returns the request body that follows the header.
+    /// Clears <c>destination[..total]</c>, writes a dump request header of that length and
+    /// <paramref name="type"/> (SOCK_DIAG_BY_FAMILY unless said) into it, and returns the request body that follows the header.
     /// </summary>
-    internal static Span<byte> StartDumpRequest(Span<byte> destination, int total)
+    internal static Span<byte> StartDumpRequest(Span<byte> destination, int total, ushort type = SOCK_DIAG_BY_FAMILY)
     {
         var span = destination[..total];
         span.Clear();
         var header = new NlMsgHdr
         {
             nlmsg_len = (uint)total,
-            nlmsg_type = SOCK_DIAG_BY_FAMILY,
+            nlmsg_type = type,
             nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP,
         };
         MemoryMarshal.Write(span, in header);
@@ -402,10 +408,10 @@ internal sealed unsafe class NetlinkSocket : IDisposable
     private uint Send(byte[] request, int length)
     {
         var span = request.AsSpan(0, length);
-        if (length < HeaderLength || MemoryMarshal.AsRef<NlMsgHdr>(span).nlmsg_type != SOCK_DIAG_BY_FAMILY)
+        if (length < HeaderLength || MemoryMarshal.AsRef<NlMsgHdr>(span).nlmsg_type is not (SOCK_DIAG_BY_FAMILY or TCPDIAG_GETSOCK))
         {
             // The module only reads: SOCK_DESTROY (what ss -K sends) or any other request never leaves here.
-            throw new InvalidOperationException("SocketTools sends only SOCK_DIAG_BY_FAMILY requests.");
+            throw new InvalidOperationException("SocketTools sends only SOCK_DIAG_BY_FAMILY and TCPDIAG_GETSOCK requests.");
         }
 
         uint seq = ++_seq;

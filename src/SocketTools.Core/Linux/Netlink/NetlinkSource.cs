@@ -111,7 +111,7 @@ public sealed class NetlinkSource : ISocketSource
                 : _filter.Bytecode is not null
                     ? $"Kernel filter: the states and {_filter.Bytecode.Length} bytes of inet_diag bytecode for {_conditions}; TCP, UDP and raw sockets are filtered by the kernel."
                     : $"Kernel filter: the states only; {_conditions} is checked in process ({(query.KernelBytecode ? "it cannot be expressed as inet_diag bytecode" : "bytecode is turned off")}).");
-            _request = new byte[NetlinkSocket.HeaderLength + InetDiag.RequestLength + 8 + (_filter.Bytecode?.Length ?? 0)];
+            _request = new byte[NetlinkSocket.HeaderLength + Math.Max(InetDiag.RequestLength, InetDiag.CompatRequestLength) + 8 + (_filter.Bytecode?.Length ?? 0)];
         }
 
         private static (NetlinkSocket Socket, InterfaceNames Names) OpenSockets()
@@ -173,22 +173,25 @@ public sealed class NetlinkSource : ISocketSource
             ext |= InetDiag.ExtBit(InetDiag.INET_DIAG_SKMEMINFO);
         }
 
-        foreach (var family in query.Families)
+        // TCP of both families in one walk of the kernel's TCP hash (TCPDIAG_GETSOCK with AF_UNSPEC)
+        // when asked to: each SOCK_DIAG_BY_FAMILY dump walks the whole hash, every namespace's sockets
+        // included, so a second walk for the other family costs as much as the first.
+        bool oneWalk = protocol == SocketProtocol.Tcp && query.OneTcpWalk
+            && query.Families.Contains(SocketFamily.IPv4) && query.Families.Contains(SocketFamily.IPv6);
+        IEnumerable<byte> walks = oneWalk ? [(byte)0] : query.Families.Select(f => f switch
         {
-            byte af = family switch
-            {
-                SocketFamily.IPv4 => Libc.AF_INET,
-                SocketFamily.IPv6 => Libc.AF_INET6,
-                _ => 0,
-            };
-            if (af == 0)
-            {
-                continue;
-            }
-
+            SocketFamily.IPv4 => (byte)Libc.AF_INET,
+            SocketFamily.IPv6 => (byte)Libc.AF_INET6,
+            _ => (byte)0,
+        }).Where(af => af != 0);
+        foreach (byte af in walks)
+        {
             // raw_diag dumps every raw socket whatever sdiag_raw_protocol says; IPPROTO_RAW is ss's choice.
             byte rawProtocol = protocol == SocketProtocol.Raw ? InetDiag.IPPROTO_RAW : (byte)0;
-            int length = InetDiag.BuildRequest(request, af, ipProtocol, ext, states, filter.Bytecode, rawProtocol);
+            int Build(byte[] into, byte[]? bytecode) => af == 0
+                ? InetDiag.BuildTcpBothFamiliesRequest(into, ext, states, bytecode)
+                : InetDiag.BuildRequest(into, af, ipProtocol, ext, states, bytecode, rawProtocol);
+            int length = Build(request, filter.Bytecode);
             var dump = socket.Dump(request, length, msg => InetDiag.Parse(msg, protocol, names, addresses), cancellationToken).GetEnumerator();
             bool more;
             try
@@ -203,23 +206,38 @@ public sealed class NetlinkSource : ISocketSource
                 diagnostics.Note("Kernel filter: rejected by the kernel; every condition is checked in process from here on.");
                 dump.Dispose();
                 filter.Bytecode = null;
-                length = InetDiag.BuildRequest(request, af, ipProtocol, ext, states, default, rawProtocol);
+                length = Build(request, null);
                 dump = socket.Dump(request, length, msg => InetDiag.Parse(msg, protocol, names, addresses), cancellationToken).GetEnumerator();
                 more = dump.MoveNext();
             }
 
             int count = 0;
+            List<SocketInfo>? later = oneWalk ? [] : null;
             using (dump)
             {
                 while (more)
                 {
                     count++;
-                    yield return dump.Current;
+                    if (later is not null && dump.Current.Family == SocketFamily.IPv6)
+                    {
+                        later.Add(dump.Current);   // ss's order: IPv4, then IPv6
+                    }
+                    else
+                    {
+                        yield return dump.Current;
+                    }
+
                     more = dump.MoveNext();
                 }
             }
 
-            diagnostics.Note($"netlink {Name(protocol)} {family}: {count} socket(s) from the kernel.");
+            foreach (var v6 in later ?? [])
+            {
+                yield return v6;
+            }
+
+            string families = af switch { Libc.AF_INET => "IPv4", Libc.AF_INET6 => "IPv6", _ => "IPv4 and IPv6 in one walk" };
+            diagnostics.Note($"netlink {Name(protocol)} {families}: {count} socket(s) from the kernel.");
         }
     }
 
