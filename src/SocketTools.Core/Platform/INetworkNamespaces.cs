@@ -1,3 +1,4 @@
+using SocketTools.Query;
 namespace SocketTools.Platform;
 
 /// <summary>Network namespaces by name or path (on Linux: /run/netns and /proc/&lt;pid&gt;/ns/net).</summary>

@@ -1,3 +1,4 @@
+using SocketTools.Query;
 using System.Text;
 
 namespace SocketTools.Text;

@@ -1,3 +1,4 @@
+using SocketTools.Query;
 using SocketTools.Linux;
 
 namespace SocketTools.Tests.Parsing;

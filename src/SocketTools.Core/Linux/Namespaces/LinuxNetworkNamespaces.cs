@@ -1,3 +1,4 @@
+using SocketTools.Query;
 using SocketTools.Platform;
 
 namespace SocketTools.Linux;

@@ -1,3 +1,4 @@
+using SocketTools.Query;
 using System.Globalization;
 using SocketTools.Native;
 
@@ -148,25 +149,31 @@ internal static class NamespaceDiscovery
     /// </summary>
     private static IEnumerable<(string Name, string Path, ulong Id)> Named()
     {
-        var names = NetworkNamespace.Names();
-        if (names.Count == 0)
-        {
-            yield break;
-        }
-
-        var mounted = new Dictionary<string, ulong>(StringComparer.Ordinal);
+        // The bind mounts 'ip netns add' makes, as mountinfo lists them: also when another mount
+        // hides /run (a private tmpfs over it, as some service sandboxes have), the name stays known.
+        var named = new SortedDictionary<string, ulong>(StringComparer.Ordinal);
         foreach (var (mountPoint, id) in NsfsMounts(ReadMountInfo()))
         {
-            mounted[mountPoint] = id;
+            foreach (string dir in new[] { NetworkNamespace.NamedDirectory + "/", "/var" + NetworkNamespace.NamedDirectory + "/" })
+            {
+                if (mountPoint.StartsWith(dir, StringComparison.Ordinal) && mountPoint.IndexOf('/', dir.Length) < 0)
+                {
+                    named[mountPoint[dir.Length..]] = id;
+                }
+            }
         }
 
-        foreach (string name in names)
+        foreach (string name in NetworkNamespace.Names())
         {
-            string path = NetworkNamespace.NamedDirectory + "/" + name;
-            if (mounted.TryGetValue(path, out ulong id) || mounted.TryGetValue("/var" + path, out id) || TryOpenId(path, out id))
+            if (!named.ContainsKey(name) && TryOpenId(NetworkNamespace.NamedDirectory + "/" + name, out ulong id))
             {
-                yield return (name, path, id);
+                named[name] = id;   // not in this mount namespace's mountinfo: opened instead
             }
+        }
+
+        foreach (var (name, id) in named)
+        {
+            yield return (name, NetworkNamespace.NamedDirectory + "/" + name, id);
         }
     }
 

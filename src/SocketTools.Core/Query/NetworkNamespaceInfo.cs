@@ -1,4 +1,4 @@
-namespace SocketTools;
+namespace SocketTools.Query;
 
 /// <summary>
 /// One network namespace on the host, as <c>lsns -t net</c> finds it: by its name under /run/netns
@@ -46,7 +46,7 @@ public sealed class NetworkNamespaceInfo
     }
 
     /// <summary>Whether <paramref name="name"/> is a wildcard pattern (net:[INODE] is not, though it has brackets).</summary>
-    public static bool IsPattern(string name) => Query.Wildcard.ContainsWildcards(name) && !TryParseUnnamed(name, out _);
+    public static bool IsPattern(string name) => Wildcard.ContainsWildcards(name) && !TryParseUnnamed(name, out _);
 
     /// <inheritdoc />
     public override string ToString() => Name;
