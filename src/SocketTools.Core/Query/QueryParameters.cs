@@ -224,7 +224,8 @@ public sealed class QueryParameters
         }
 
         NamespaceErrors = errors;
-        return query with { Namespaces = chosen.DistinctBy(n => n.Id).OrderBy(n => n.Id).ToList() };
+        // In the order given; a pattern's matches in the host's order (the caller's own, named by name, the rest by inode).
+        return query with { Namespaces = chosen.DistinctBy(n => n.Id).ToList() };
     }
 
     /// <summary>The protocols -Family implies when -Protocol is not given: TCP and UDP for IP, the family's own otherwise.</summary>

@@ -509,7 +509,7 @@ public static class SsText
     /// <summary>
     /// The container view's cell: each distinct container of a socket's owners as RUNTIME:ID (the id
     /// cut to 12 characters, as docker ps prints it), then pod:UID when Kubernetes runs it; "-" when
-    /// no owner runs in a container (or the socket has no owner). The owners' values come as
+    /// no owner runs in a container, empty when the socket has no owner (or owners were not read). The owners' values come as
     /// parallel arrays of plain text (null where unknown), so views of deserialized objects can pass them.
     /// </summary>
     public static string Container(string?[]? runtimes, string?[]? ids, string?[]? pods)
@@ -532,7 +532,8 @@ public static class SsText
             }
         }
 
-        return cells.Count == 0 ? "-" : string.Join(",", cells);
+        // No owner at all (none, or none looked up): nothing to say; owners, none in a container: "-".
+        return cells.Count > 0 ? string.Join(",", cells) : ids is { Length: > 0 } ? "-" : string.Empty;
     }
 
     /// <summary>

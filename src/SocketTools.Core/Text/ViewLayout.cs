@@ -88,7 +88,7 @@ public static class ViewLayout
         // Who listens where across namespaces and containers (Format-Table -View container).
         ["container"] =
         [
-            Namespace, new("Container", 24, 19), new("Process", 30, 24), SsState, Local, Peer,
+            Namespace, new("Container", 24, 19), new("Process", 36, 24), SsState, Local, Peer,
         ],
         // Watch-TcpTimer: ss -not lines with the time of the sample and what changed.
         ["sample"] =

@@ -221,7 +221,7 @@ public sealed class CloseSocketCommand : SocketCmdlet
     private static string Describe(SocketInfo socket)
     {
         string users = socket.Owners.Count > 0 ? " " + SsText.Users(socket.Owners) : string.Empty;
-        string where = socket.NetworkNamespace is { } ns ? $" netns:{ns}" : string.Empty;
+        string where = socket.NetworkNamespace is { } ns ? $" in {ns}" : string.Empty;
         return $"{SsText.Line(socket)} sk:{socket.Cookie:x}{users}{where}";
     }
 

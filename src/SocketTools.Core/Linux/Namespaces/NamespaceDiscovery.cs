@@ -60,14 +60,17 @@ internal static class NamespaceDiscovery
         }
 
         deniedProcesses = 0;
+        bool root = Libc.GetEUid() == 0;
         foreach (int pid in ProcessIds())
         {
             string path = "/proc/" + pid.ToString(CultureInfo.InvariantCulture) + "/ns/net";
             int errno = Libc.TryReadLink(path, out string? link);
             if (errno != 0)
             {
-                // EACCES/EPERM: another user's process; ENOENT: exited, or a zombie (which has no namespaces).
-                deniedProcesses += errno is Errno.EACCES or Errno.EPERM ? 1 : 0;
+                // EACCES/EPERM: another user's process (counted for the warning only when not root: root is
+                // refused only by processes of a more privileged user namespace, whose namespaces it could
+                // not enter anyway); ENOENT: exited, or a zombie (which has no namespaces).
+                deniedProcesses += errno is Errno.EACCES or Errno.EPERM && !root ? 1 : 0;
                 continue;
             }
 
