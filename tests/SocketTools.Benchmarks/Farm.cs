@@ -44,24 +44,7 @@ internal sealed partial class Farm : IDisposable
     public static Farm? Current { get; private set; }
 
     /// <summary>Deletes farm namespaces left by an earlier run that was killed (stt-bench-PID-N whose PID is gone).</summary>
-    public static void RemoveStale(Action<string> log)
-    {
-        if (!Directory.Exists("/run/netns"))
-        {
-            return;
-        }
-
-        foreach (string path in Directory.GetFiles("/run/netns", "stt-bench-*"))
-        {
-            string name = Path.GetFileName(path);
-            var m = StaleName().Match(name);
-            if (m.Success && !Directory.Exists("/proc/" + m.Groups[1].Value))
-            {
-                log($"removing namespace {name} left by an earlier run");
-                Tools.Run(null, "ip", ["netns", "del", name], check: false);
-            }
-        }
-    }
+    public static void RemoveStale(Action<string> log) => Tools.RemoveStaleNamespaces("stt-bench-*", @"^stt-bench-(\d+)-\d+$", log);
 
     public static Farm Build(int count, int sockets, Action<string> log)
     {
@@ -152,6 +135,5 @@ internal sealed partial class Farm : IDisposable
         }
     }
 
-    [GeneratedRegex(@"^stt-bench-(\d+)-\d+$")]
-    private static partial Regex StaleName();
+
 }

@@ -81,24 +81,7 @@ internal sealed class Population : IDisposable
     public static Population? Current { get; private set; }
 
     /// <summary>Deletes namespaces left by an earlier run that was killed (stbench-PID-… whose PID is gone).</summary>
-    public static void RemoveStale(Action<string> log)
-    {
-        if (!Directory.Exists("/run/netns"))
-        {
-            return;
-        }
-
-        foreach (string path in Directory.GetFiles("/run/netns", "stbench-*"))
-        {
-            string name = Path.GetFileName(path);
-            var m = Regex.Match(name, @"^stbench-(\d+)-\d+$");
-            if (m.Success && !Directory.Exists("/proc/" + m.Groups[1].Value))
-            {
-                log($"removing namespace {name} left by an earlier run");
-                Tools.Run(null, "ip", ["netns", "del", name], check: false);
-            }
-        }
-    }
+    public static void RemoveStale(Action<string> log) => Tools.RemoveStaleNamespaces("stbench-*", @"^stbench-(\d+)-\d+$", log);
 
     public static Population Build(int target, Action<string> log)
     {

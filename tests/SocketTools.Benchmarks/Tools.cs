@@ -79,4 +79,27 @@ internal static class Tools
 
     public static bool Exists(string file) =>
         (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Any(d => File.Exists(Path.Combine(d, file)));
+
+    /// <summary>
+    /// Deletes the namespaces in /run/netns matching <paramref name="glob"/> whose name's first number
+    /// (by <paramref name="pattern"/>) is the pid of a run that is gone: left by a run that was killed.
+    /// </summary>
+    public static void RemoveStaleNamespaces(string glob, string pattern, Action<string> log)
+    {
+        if (!Directory.Exists("/run/netns"))
+        {
+            return;
+        }
+
+        foreach (string path in Directory.GetFiles("/run/netns", glob))
+        {
+            string name = Path.GetFileName(path);
+            var m = System.Text.RegularExpressions.Regex.Match(name, pattern);
+            if (m.Success && !Directory.Exists("/proc/" + m.Groups[1].Value))
+            {
+                log($"removing namespace {name} left by an earlier run");
+                Run(null, "ip", ["netns", "del", name], check: false);
+            }
+        }
+    }
 }

@@ -63,14 +63,7 @@ internal static unsafe class InetDiag
             idiag_states = states,
         };
         MemoryMarshal.Write(body, in req);
-        if (attrLength > 0)
-        {
-            var attr = body[RequestLength..];
-            var header = new NlAttr { nla_len = (ushort)attrLength, nla_type = INET_DIAG_REQ_BYTECODE };
-            MemoryMarshal.Write(attr, in header);
-            bytecode.CopyTo(attr[sizeof(NlAttr)..]);
-        }
-
+        WriteBytecode(body[RequestLength..], bytecode);
         return total;
     }
 
@@ -91,15 +84,21 @@ internal static unsafe class InetDiag
         body[0] = 0;     // idiag_family: AF_UNSPEC
         body[3] = ext;   // idiag_ext
         BinaryPrimitives.WriteUInt32LittleEndian(body[52..], states);   // idiag_states, after the sockid; idiag_dbs stays 0
-        if (attrLength > 0)
+        WriteBytecode(body[CompatRequestLength..], bytecode);
+        return total;
+    }
+
+    /// <summary>Writes <paramref name="bytecode"/>, when there is any, as the INET_DIAG_REQ_BYTECODE attribute at the start of <paramref name="attr"/>.</summary>
+    private static void WriteBytecode(Span<byte> attr, ReadOnlySpan<byte> bytecode)
+    {
+        if (bytecode.IsEmpty)
         {
-            var attr = body[CompatRequestLength..];
-            var header = new NlAttr { nla_len = (ushort)attrLength, nla_type = INET_DIAG_REQ_BYTECODE };
-            MemoryMarshal.Write(attr, in header);
-            bytecode.CopyTo(attr[sizeof(NlAttr)..]);
+            return;
         }
 
-        return total;
+        var header = new NlAttr { nla_len = (ushort)(sizeof(NlAttr) + bytecode.Length), nla_type = INET_DIAG_REQ_BYTECODE };
+        MemoryMarshal.Write(attr, in header);
+        bytecode.CopyTo(attr[sizeof(NlAttr)..]);
     }
 
     /// <summary>The socket type of an inet protocol: TCP stream, UDP datagram, raw.</summary>
