@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using SocketTools.Query;
 
 namespace SocketTools;
@@ -29,15 +30,23 @@ internal static class NamespaceReader
         {
             var ns = namespaces[i];
             var one = query with { NetworkNamespace = ns.Path, Namespaces = null, OneTcpWalk = true };
-            return read(one, run.Slots[i].Diagnostics, run.Token, ns).ToList();
+            return read(one, run.Slots[i].Diagnostics, run.Token, ns);
         });
 
         var denied = new List<string>();
         int skipped = 0, sockets = 0;
         for (int i = 0; i < namespaces.Count; i++)
         {
-            var slot = run.Take(i);
+            // The namespace's sockets as its thread reads them (the threads ahead keep theirs until their turn).
+            var slot = run.Begin(i);
             var ns = namespaces[i];
+            foreach (var socket in slot.Sockets.GetConsumingEnumerable(run.Token))
+            {
+                sockets++;
+                yield return socket;
+            }
+
+            run.Release(i);
             diagnostics.Absorb(slot.Diagnostics, $"[{ns.Name}] ");
             switch (slot.Failure)
             {
@@ -60,12 +69,6 @@ internal static class NamespaceReader
                     System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(slot.Failure);
                     break;
             }
-
-            foreach (var socket in slot.Sockets!)
-            {
-                sockets++;
-                yield return socket;
-            }
         }
 
         diagnostics.Note($"{namespaces.Count} network namespace(s): {sockets} socket(s) listed; {skipped} skipped (gone before they were read); {denied.Count} could not be entered.");
@@ -76,16 +79,15 @@ internal static class NamespaceReader
         }
     }
 
-    /// <summary>What one namespace's read left: its sockets or its failure, and its diagnostics.</summary>
+    /// <summary>One namespace's read: its sockets as they are read (completed when it ends), its failure, its diagnostics.</summary>
     private sealed class Slot
     {
         public QueryDiagnostics Diagnostics { get; } = new();
 
-        public List<SocketInfo>? Sockets { get; set; }
+        public BlockingCollection<SocketInfo> Sockets { get; } = [];
 
+        /// <summary>What ended the read early; set before <see cref="Sockets"/> is completed.</summary>
         public Exception? Failure { get; set; }
-
-        public bool Done { get; set; }
     }
 
     /// <summary>The threads reading the namespaces into their slots, and the consumer's wait for each slot in turn.</summary>
@@ -121,7 +123,7 @@ internal static class NamespaceReader
 
         public CancellationToken Token => _stop.Token;
 
-        public void Start(int threads, Func<int, List<SocketInfo>> read)
+        public void Start(int threads, Func<int, IEnumerable<SocketInfo>> read)
         {
             _lookAhead = threads * LookAheadPerThread;
             for (int t = 0; t < Math.Min(threads, Slots.Length); t++)
@@ -132,7 +134,7 @@ internal static class NamespaceReader
             }
         }
 
-        private void Work(Func<int, List<SocketInfo>> read)
+        private void Work(Func<int, IEnumerable<SocketInfo>> read)
         {
             while (true)
             {
@@ -155,39 +157,35 @@ internal static class NamespaceReader
                 var slot = Slots[i];
                 try
                 {
-                    slot.Sockets = read(i);
+                    foreach (var socket in read(i))
+                    {
+                        slot.Sockets.Add(socket);
+                    }
                 }
                 catch (Exception e)
                 {
                     slot.Failure = e;
                 }
-
-                lock (_gate)
+                finally
                 {
-                    slot.Done = true;
-                    Monitor.PulseAll(_gate);
+                    slot.Sockets.CompleteAdding();
                 }
             }
         }
 
-        /// <summary>Waits for slot <paramref name="i"/> (the consumer's next) and lets the threads read further ahead.</summary>
-        public Slot Take(int i)
+        /// <summary>The consumer starts on slot <paramref name="i"/>: the threads may read further ahead.</summary>
+        public Slot Begin(int i)
         {
             lock (_gate)
             {
-                while (!Slots[i].Done)
-                {
-                    _stop.Token.ThrowIfCancellationRequested();
-                    Monitor.Wait(_gate);
-                }
-
                 _taken = i + 1;
                 Monitor.PulseAll(_gate);
-                var slot = Slots[i];
-                Slots[i] = new Slot { Done = true };   // the consumer holds it now; the run lets go
-                return slot;
+                return Slots[i];
             }
         }
+
+        /// <summary>The consumer is done with slot <paramref name="i"/>'s sockets.</summary>
+        public void Release(int i) => Slots[i].Sockets.Dispose();
 
         public void Dispose()
         {
@@ -197,6 +195,11 @@ internal static class NamespaceReader
             foreach (var thread in _threads)
             {
                 thread.Join();
+            }
+
+            foreach (var slot in Slots)
+            {
+                slot.Sockets.Dispose();
             }
 
             _stop.Dispose();
