@@ -74,10 +74,14 @@ internal static class NamespaceReader
         diagnostics.Note($"{namespaces.Count} network namespace(s): {sockets} socket(s) listed; {skipped} skipped (gone before they were read); {denied.Count} could not be entered.");
         if (denied.Count > 0)
         {
-            diagnostics.Warn($"{denied.Count} network namespace(s) could not be entered (permission denied; entering another namespace needs root, CAP_SYS_ADMIN): "
-                + $"{string.Join(", ", denied.Take(10))}{(denied.Count > 10 ? ", …" : string.Empty)}. The sockets of the others are listed.");
+            diagnostics.Warn(DeniedWarning(denied));
         }
     }
+
+    /// <summary>The one warning that names the namespaces that could not be entered (the first ten).</summary>
+    public static string DeniedWarning(IReadOnlyList<string> denied) =>
+        $"{denied.Count} network namespace(s) could not be entered (permission denied; entering another namespace needs root, CAP_SYS_ADMIN): "
+        + $"{string.Join(", ", denied.Take(10))}{(denied.Count > 10 ? ", …" : string.Empty)}. The others are listed.";
 
     /// <summary>One namespace's read: its sockets as they are read (completed when it ends), its failure, its diagnostics.</summary>
     private sealed class Slot
@@ -90,7 +94,7 @@ internal static class NamespaceReader
         public Exception? Failure { get; set; }
     }
 
-    /// <summary>The threads reading the namespaces into their slots, and the consumer's wait for each slot in turn.</summary>
+    /// <summary>The threads reading the namespaces into their slots, at most a few namespaces ahead of the one being written.</summary>
     private sealed class Run : IDisposable
     {
         private readonly object _gate = new();

@@ -30,6 +30,7 @@ public static class SocketReader
     /// <summary>What <c>ss -s</c> prints for each of <paramref name="namespaces"/>, in turn; those that are gone by then are skipped (a note says so).</summary>
     public static IEnumerable<SocketSummary> ReadSummaries(IReadOnlyList<NetworkNamespaceInfo> namespaces, QueryDiagnostics? diagnostics = null)
     {
+        var denied = new List<string>();
         foreach (var ns in namespaces)
         {
             SocketSummary summary;
@@ -42,7 +43,7 @@ public static class SocketReader
                 diagnostics?.Note($"Network namespace {ns.Name} skipped: {e.Message}");
                 if (e.Kind == ErrorKind.PermissionDenied)
                 {
-                    diagnostics?.Warn($"Network namespace {ns.Name} could not be entered: {e.Message}");
+                    denied.Add(ns.Name);
                 }
 
                 continue;
@@ -51,6 +52,11 @@ public static class SocketReader
             summary.NetworkNamespace = ns.Name;
             summary.NetworkNamespaceId = ns.Id;
             yield return summary;
+        }
+
+        if (denied.Count > 0)
+        {
+            diagnostics?.Warn(NamespaceReader.DeniedWarning(denied));
         }
     }
 

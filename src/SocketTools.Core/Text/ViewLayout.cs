@@ -1,5 +1,5 @@
-using SocketTools.Query;
 using System.Text;
+using SocketTools.Query;
 
 namespace SocketTools.Text;
 

@@ -1,5 +1,5 @@
-using SocketTools.Query;
 using SocketTools.Linux;
+using SocketTools.Query;
 
 namespace SocketTools.Tests.Parsing;
 

@@ -1,5 +1,5 @@
-using SocketTools.Query;
 using SocketTools.Platform;
+using SocketTools.Query;
 
 namespace SocketTools.Linux;
 

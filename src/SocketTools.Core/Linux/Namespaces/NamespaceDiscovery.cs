@@ -1,6 +1,6 @@
-using SocketTools.Query;
 using System.Globalization;
 using SocketTools.Native;
+using SocketTools.Query;
 
 namespace SocketTools.Linux;
 
@@ -48,20 +48,21 @@ internal static class NamespaceDiscovery
     public static List<NetworkNamespaceInfo> List(out int deniedProcesses)
     {
         ulong current = CurrentId();
+        var mounts = NsfsMounts(ReadMountInfo()).ToList();
         var found = new Dictionary<ulong, (string? Name, string? Path)>();
-        foreach (var (name, path, id) in Named())
+        foreach (var (name, path, id) in Named(mounts))
         {
             found.TryAdd(id, (name, path));
         }
 
-        foreach (var (mountPoint, id) in NsfsMounts(ReadMountInfo()))
+        foreach (var (mountPoint, id) in mounts)
         {
             found.TryAdd(id, (null, mountPoint));
         }
 
         deniedProcesses = 0;
         bool root = Libc.GetEUid() == 0;
-        foreach (int pid in ProcessIds())
+        foreach (int pid in ProcessInfo.ProcessIds())
         {
             string path = "/proc/" + pid.ToString(CultureInfo.InvariantCulture) + "/ns/net";
             int errno = Libc.TryReadLink(path, out string? link);
@@ -110,23 +111,23 @@ internal static class NamespaceDiscovery
             return given == current ? new NetworkNamespaceInfo(NameOf(given), given, null, true) : Find(given);
         }
 
-        ulong known;
+        string path;
         try
         {
-            if (IdOf(NetworkNamespace.PathOf(nameOrPath)) is not ulong id)
-            {
-                return null;
-            }
-
-            known = id;
+            path = NetworkNamespace.PathOf(nameOrPath);
         }
         catch (SocketToolsException)
         {
             return null;
         }
 
+        if (IdOf(path) is not ulong known)
+        {
+            return null;
+        }
+
         string name = nameOrPath.StartsWith('/') ? NameOf(known) : nameOrPath;
-        return new NetworkNamespaceInfo(name, known, known == current ? null : NetworkNamespace.PathOf(nameOrPath), known == current);
+        return new NetworkNamespaceInfo(name, known, known == current ? null : path, known == current);
     }
 
     /// <summary>The namespace with inode <paramref name="id"/>, or null when no process or mount holds it any more.</summary>
@@ -135,7 +136,7 @@ internal static class NamespaceDiscovery
     /// <summary>The name under /run/netns of the namespace with inode <paramref name="id"/>, else net:[INODE].</summary>
     public static string NameOf(ulong id)
     {
-        foreach (var (name, _, named) in Named())
+        foreach (var (name, _, named) in Named(NsfsMounts(ReadMountInfo())))
         {
             if (named == id)
             {
@@ -147,15 +148,16 @@ internal static class NamespaceDiscovery
     }
 
     /// <summary>
-    /// The namespaces named in /run/netns, in name order: their inodes come from mountinfo, or, for a
-    /// name mountinfo does not list (another mount namespace made it), from opening the file.
+    /// The namespaces named in /run/netns, in name order: their inodes come from the nsfs
+    /// <paramref name="mounts"/> of mountinfo, or, for a name mountinfo does not list (another mount
+    /// namespace made it), from the file's inode.
     /// </summary>
-    private static IEnumerable<(string Name, string Path, ulong Id)> Named()
+    private static IEnumerable<(string Name, string Path, ulong Id)> Named(IEnumerable<(string MountPoint, ulong Id)> mounts)
     {
         // The bind mounts 'ip netns add' makes, as mountinfo lists them: also when another mount
         // hides /run (a private tmpfs over it, as some service sandboxes have), the name stays known.
         var named = new SortedDictionary<string, ulong>(StringComparer.Ordinal);
-        foreach (var (mountPoint, id) in NsfsMounts(ReadMountInfo()))
+        foreach (var (mountPoint, id) in mounts)
         {
             foreach (string dir in new[] { NetworkNamespace.NamedDirectory + "/", "/var" + NetworkNamespace.NamedDirectory + "/" })
             {
@@ -168,7 +170,7 @@ internal static class NamespaceDiscovery
 
         foreach (string name in NetworkNamespace.Names())
         {
-            if (!named.ContainsKey(name) && TryOpenId(NetworkNamespace.NamedDirectory + "/" + name, out ulong id))
+            if (!named.ContainsKey(name) && IdOf(NetworkNamespace.NamedDirectory + "/" + name) is ulong id)
             {
                 named[name] = id;   // not in this mount namespace's mountinfo: opened instead
             }
@@ -180,12 +182,6 @@ internal static class NamespaceDiscovery
         }
     }
 
-    private static bool TryOpenId(string path, out ulong id)
-    {
-        id = IdOf(path) ?? 0;
-        return id != 0;
-    }
-
     private static string ReadMountInfo()
     {
         try
@@ -195,28 +191,6 @@ internal static class NamespaceDiscovery
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             return string.Empty;
-        }
-    }
-
-    /// <summary>The numeric entries of /proc.</summary>
-    private static IEnumerable<int> ProcessIds()
-    {
-        IEnumerable<string> entries;
-        try
-        {
-            entries = Directory.EnumerateDirectories("/proc").ToList();
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            yield break;
-        }
-
-        foreach (string entry in entries)
-        {
-            if (int.TryParse(Path.GetFileName(entry.AsSpan()), NumberStyles.None, CultureInfo.InvariantCulture, out int pid) && pid > 0)
-            {
-                yield return pid;
-            }
         }
     }
 

@@ -164,27 +164,38 @@ public static class ProcessInfo
     public static IReadOnlyList<string> RunningNames(string procRoot = "/proc")
     {
         var names = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (int pid in ProcessIds(procRoot))
+        {
+            if (ReadComm(pid, procRoot) is { Length: > 0 } comm)
+            {
+                names.Add(comm);
+            }
+        }
+
+        return names.ToList();
+    }
+
+    /// <summary>The ids of the running processes (the numeric entries of /proc); what could be listed when /proc changes or refuses under the listing.</summary>
+    public static IReadOnlyList<int> ProcessIds(string procRoot = "/proc")
+    {
+        var pids = new List<int>();
         try
         {
             foreach (string dir in Directory.EnumerateDirectories(procRoot))
             {
                 string name = Path.GetFileName(dir);
-                if (name.Length > 0 && char.IsAsciiDigit(name[0]) && int.TryParse(name, NumberStyles.None, CultureInfo.InvariantCulture, out int pid)
-                    && ReadComm(pid, procRoot) is { Length: > 0 } comm)
+                if (name.Length > 0 && char.IsAsciiDigit(name[0]) && int.TryParse(name, NumberStyles.None, CultureInfo.InvariantCulture, out int pid) && pid > 0)
                 {
-                    names.Add(comm);
+                    pids.Add(pid);
                 }
             }
         }
-        catch (IOException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            // /proc changed under the listing: return what was read.
-        }
-        catch (UnauthorizedAccessException)
-        {
+            // /proc changed under the listing: what was read.
         }
 
-        return names.ToList();
+        return pids;
     }
 
     private static string? TryReadText(string path)
